@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PCIGUARD_DEVINFO_H
+#define _PCIGUARD_DEVINFO_H
+
+#include <linux/types.h>
+
+#include "bdf.h"
+#include "uapi/pciguard.h"
+
+struct pci_dev;
+
+/* The deepest bridge chain pciguard reports a path for. */
+#define PG_PATH_MAX_HOPS	16
+#define PG_MAX_RESET_METHODS	8
+
+/**
+ * struct pg_devinfo - a snapshot of the facts pciguard reports for a device
+ * @bdf: the device's address
+ * @vendor: vendor ID
+ * @device: device ID
+ * @subsys_vendor: subsystem vendor ID
+ * @subsys_device: subsystem device ID
+ * @class: class code, base << 16 | sub << 8 | prog-if
+ * @revision: revision ID
+ * @hdr_type: header layout without the multifunction bit
+ * @multifunction: the slot has several functions
+ * @driver: bound driver's name, empty when unbound
+ * @state: enum pciguard_state
+ * @iommu_group: group number, or -1 when the device has no group
+ * @reset_methods: enum pciguard_reset_method values in the kernel's order
+ * @nr_reset_methods: valid entries in @reset_methods
+ * @flr_capable: PCIe DevCap advertises FLR
+ * @has_parent: @parent is valid
+ * @parent: address of the upstream bridge
+ * @path: stable path from the root bus, see pg_path_format()
+ */
+struct pg_devinfo {
+	struct pg_bdf bdf;
+	u16 vendor;
+	u16 device;
+	u16 subsys_vendor;
+	u16 subsys_device;
+	u32 class;
+	u8 revision;
+	u8 hdr_type;
+	bool multifunction;
+	char driver[PCIGUARD_DRIVER_NAME_MAX];
+	u32 state;
+	int iommu_group;
+	u8 reset_methods[PG_MAX_RESET_METHODS];
+	unsigned int nr_reset_methods;
+	bool flr_capable;
+	bool has_parent;
+	struct pg_bdf parent;
+	char path[PCIGUARD_PATH_MAX];
+};
+
+void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info);
+
+#endif /* _PCIGUARD_DEVINFO_H */

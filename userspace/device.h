@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the CLI knows about one PCI device: the module's netlink reply, in
+ * plain C types. Filled by netlink.c, read by the subcommands.
+ */
+#ifndef PCIGUARD_DEVICE_H
+#define PCIGUARD_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bdf.h"
+#include "uapi/pciguard.h"
+
+#define PG_MAX_RESET 8
+
+struct pg_dev {
+	struct pg_bdf bdf;
+	char bdf_str[PG_BDF_STRLEN];
+	uint16_t vendor;
+	uint16_t device;
+	uint16_t subsys_vendor;
+	uint16_t subsys_device;
+	uint32_t class;
+	uint8_t revision;
+	uint8_t hdr_type;
+	bool multifunction;
+	char driver[PCIGUARD_DRIVER_NAME_MAX];	/* "" when unbound */
+	uint32_t state;
+	bool has_iommu_group;
+	uint32_t iommu_group;
+	uint32_t reset[PG_MAX_RESET];		/* enum pciguard_reset_method */
+	unsigned int nr_reset;
+	bool flr_capable;
+	char parent[PG_BDF_STRLEN];		/* "" on a root bus */
+	char path[PCIGUARD_PATH_MAX];
+};
+
+struct pg_devlist {
+	struct pg_dev *dev;
+	size_t n;
+};
+
+void pg_devlist_free(struct pg_devlist *list);
+const struct pg_dev *pg_devlist_find(const struct pg_devlist *list,
+				     const struct pg_bdf *bdf);
+
+const char *pg_state_name(uint32_t state);
+const char *pg_reset_name(uint32_t method);
+const char *pg_reset_desc(uint32_t method);
+const char *pg_best_reset(const struct pg_dev *dev);
+
+#endif

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pciguard: the command line for the pciguard kernel module. Dispatches to
+ * one <verb>_main() per subcommand; see pciguard(8).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netlink.h"
+#include "pciguard.h"
+#include "subcommands.h"
+
+const char *pg_prog = "pciguard";
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} subcommands[] = {
+	{ "list", list_main, "List managed PCI devices (--all: every device)" },
+	{ "show", show_main, "Show everything known about one PCI device" },
+	{ "usb", usb_main, "Find the PCI controller behind a USB bus or device" },
+};
+
+void pg_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", pg_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Print a usage error and the usage text; return the usage exit code. */
+int pg_usage_err(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", pg_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	return PG_EXIT_USAGE;
+}
+
+/* Parse a BDF argument; on error print which forms are accepted. */
+int pg_parse_bdf_arg(const char *arg, struct pg_bdf *out)
+{
+	if (!pg_bdf_parse(arg, out))
+		return 0;
+	pg_err("invalid PCI address '%s': use DDDD:BB:DD.F (0000:01:00.0), "
+	       "BB:DD.F (01:00.0) or dom0:BB_DD.F (dom0:01_00.0)", arg);
+	return -EINVAL;
+}
+
+/* Every PCI device, from the module. Return: 0 or a negative errno. */
+int pg_load_devices(struct pg_devlist *list)
+{
+	struct pg_nl *nl;
+	int ret;
+
+	ret = pg_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = pg_nl_dev_dump(nl, list);
+	pg_nl_close(nl);
+	return ret;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: %s COMMAND [ARGS...]\n\n"
+		"Custody of PCI devices meant for guest VMs.\n\n"
+		"Commands:\n", pg_prog);
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-6s %s\n", subcommands[i].name,
+			subcommands[i].help);
+	fprintf(f, "\n'%s COMMAND --help' shows a command's options; "
+		"pciguard(8) has the details.\n", pg_prog);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return PG_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return PG_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (strcmp(argv[1], subcommands[i].name))
+			continue;
+		ret = subcommands[i].fn(argc - 1, argv + 1);
+		pg_names_exit();
+		if (fflush(stdout) || ferror(stdout)) {
+			pg_err("cannot write output: %s", strerror(errno));
+			return PG_EXIT_ERR;
+		}
+		return ret;
+	}
+	pg_err("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return PG_EXIT_USAGE;
+}

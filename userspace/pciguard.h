@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers every subcommand uses: messages, exit codes, names, JSON. */
+#ifndef PCIGUARD_CLI_H
+#define PCIGUARD_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "device.h"
+
+/* Exit codes: see EXIT STATUS in pciguard(8). */
+#define PG_EXIT_OK	0
+#define PG_EXIT_ERR	1	/* error or refusal */
+#define PG_EXIT_USAGE	2
+
+extern const char *pg_prog;
+
+void pg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int pg_usage_err(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int pg_parse_bdf_arg(const char *arg, struct pg_bdf *out);
+int pg_load_devices(struct pg_devlist *list);
+
+/* names.c: names from pci.ids through libpci, as lspci prints them. */
+const char *pg_class_name(uint32_t class, char *buf, size_t len);
+const char *pg_vendor_name(uint16_t vendor, char *buf, size_t len);
+const char *pg_device_name(uint16_t vendor, uint16_t device, char *buf,
+			   size_t len);
+const char *pg_describe(const struct pg_dev *dev, char *buf, size_t len);
+void pg_names_exit(void);
+
+/* usbsys.c: USB buses and devices from sysfs. */
+#define PG_MAX_USB_BUSES 16
+int pg_usb_buses_of(const char *bdf, int *buses, int max);
+int pg_usb_bus_controller(int bus, char *bdf, size_t len);
+bool pg_usb_bus_exists(int bus);
+
+struct pg_usb_dev {
+	char name[32];		/* sysfs name, e.g. "1-1.2" */
+	int bus;
+	int devnum;
+	unsigned int vid, pid;
+	char manufacturer[64];
+	char product[64];
+};
+
+int pg_usb_devices(struct pg_usb_dev **out, size_t *n);
+
+/* json.c: a small streaming JSON writer for --json output. */
+struct pg_json;
+
+struct pg_json *pg_json_new(FILE *f);
+void pg_json_end(struct pg_json *j);
+void pg_json_obj_begin(struct pg_json *j, const char *key);
+void pg_json_obj_end(struct pg_json *j);
+void pg_json_arr_begin(struct pg_json *j, const char *key);
+void pg_json_arr_end(struct pg_json *j);
+void pg_json_str(struct pg_json *j, const char *key, const char *val);
+void pg_json_strf(struct pg_json *j, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void pg_json_int(struct pg_json *j, const char *key, long long val);
+void pg_json_bool(struct pg_json *j, const char *key, bool val);
+void pg_json_null(struct pg_json *j, const char *key);
+void pg_json_newline(struct pg_json *j);
+
+void pg_json_dev(struct pg_json *j, const struct pg_dev *dev);
+
+#endif

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PCIGUARD_SUBCOMMANDS_H
+#define PCIGUARD_SUBCOMMANDS_H
+
+int list_main(int argc, char **argv);
+int show_main(int argc, char **argv);
+int usb_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Install every Debian package pciguard's build, tests and demo need.
+# Idempotent and non-interactive: does nothing when all are present.
+set -eu
+
+PKGS="build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
+      linux-image-amd64 linux-headers-amd64 linux-source-6.1
+      qemu-system-x86 busybox-static pciutils pci.ids
+      libnl-3-dev libnl-genl-3-dev libpci-dev pkg-config
+      sparse clang libclang-rt-14-dev python3 python3-yaml jq"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

@@ -5,8 +5,9 @@
 # and walks through what works. See README.
 
 KDIR ?= $(shell scripts/kdir.sh)
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
-VM_TESTS ?= module.sh list.sh show.sh usb.sh errors.sh unload.sh
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh unload.sh
+VM_BINS = --bin $(CURDIR)/userspace/pciguard --bin $(CURDIR)/build/progs/nl_errors
 
 all: module cli
 
@@ -26,17 +27,24 @@ lint:
 	KDIR=$(KDIR) scripts/lint.sh
 
 # The VM boots the kernel the module was built against.
-vmtest: all
-	selftests/vm/run.sh --kver $(KVER) --module kmod/pciguard.ko \
-		--bin userspace/pciguard --bin /usr/bin/jq $(VM_TESTS)
+# C selftests that run inside the VM.
+build/progs/nl_errors: selftests/vm/progs/nl_errors.c kmod/uapi/pciguard.h
+	scripts/ksrc.sh build/ksrc
+	mkdir -p build/progs
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
+		-Ikmod -Ibuild/ksrc/selftests -o $@ $<
+
+vmtest: all build/progs/nl_errors
+	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
+		$(VM_BINS) $(VM_TESTS)
 
 check: deps
 	scripts/check.sh
 
 demo: deps
-	$(MAKE) all
-	selftests/vm/run.sh --kver $(KVER) --module kmod/pciguard.ko \
-		--bin userspace/pciguard --bin /usr/bin/jq --shell demo.sh
+	$(MAKE) all build/progs/nl_errors
+	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
+		$(VM_BINS) --shell demo.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

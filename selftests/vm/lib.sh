@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# TAP helpers for pciguard guest tests (kselftest style, TAP version 13).
+# Sourced by every script in selftests/vm/tests/; runs under busybox sh.
+#
+#   . /tests/lib.sh
+#   tap_begin
+#   check    "virtio-net is present" test -d /sys/bus/pci/devices/0000:01:00.0
+#   check_eq "driver" virtio-pci "$(pci_driver 0000:01:00.0)"
+#   tap_end
+#
+# Output lines are exactly "ok N - desc", "not ok N - desc" and
+# "ok N - desc # SKIP why"; diagnostics go on "# " lines.  Numbering is per
+# script.  tap_end prints the "1..N" plan and returns non-zero if anything
+# failed, so "tap_end" as the last command sets the script's exit status.
+
+TAP_N=0
+TAP_PASS=0
+TAP_FAIL=0
+TAP_SKIP=0
+
+# tap_begin: print the TAP header.  Call once, first.
+tap_begin() {
+	echo "TAP version 13"
+}
+
+# diag MSG...: print each line of MSG as a "# " diagnostic line.
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# ok DESC
+ok() {
+	TAP_N=$((TAP_N + 1))
+	TAP_PASS=$((TAP_PASS + 1))
+	echo "ok $TAP_N - $1"
+}
+
+# not_ok DESC [DIAGNOSTIC]
+not_ok() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAIL=$((TAP_FAIL + 1))
+	echo "not ok $TAP_N - $1"
+	if [ $# -gt 1 ] && [ -n "$2" ]; then
+		diag "$2"
+	fi
+}
+
+# skip DESC WHY
+skip() {
+	TAP_N=$((TAP_N + 1))
+	TAP_SKIP=$((TAP_SKIP + 1))
+	echo "ok $TAP_N - $1 # SKIP ${2:-}"
+}
+
+# check DESC CMD [ARG...]: run CMD; ok if it exits 0, else not ok with its
+# output and exit status as diagnostics.
+check() {
+	_desc=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		ok "$_desc"
+	else
+		_rc=$?
+		not_ok "$_desc" "$(printf 'command: %s\nexit status: %s\n%s' "$*" "$_rc" "$_out")"
+	fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "$(printf 'expected: %s\nactual:   %s' "$2" "$3")"
+	fi
+}
+
+# skip_all WHY: the whole script does not apply; prints a skip plan and exits 0.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# tap_end: print the plan and totals; returns 1 if any test failed.
+tap_end() {
+	echo "1..$TAP_N"
+	echo "# Totals: pass:$TAP_PASS fail:$TAP_FAIL skip:$TAP_SKIP"
+	[ "$TAP_FAIL" -eq 0 ]
+}
+
+# ---- small helpers for PCI tests ---------------------------------------
+
+# wait_for SECONDS CMD [ARG...]: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+	_t=$(($1 * 5))
+	shift
+	while [ "$_t" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+		_t=$((_t - 1))
+	done
+	"$@" >/dev/null 2>&1
+}
+
+# pci_find VENDOR DEVICE: print the BDFs (0000:bb:dd.f) of matching devices.
+# VENDOR and DEVICE are hex without 0x, e.g. pci_find 1af4 1041.
+pci_find() {
+	for _d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$_d/vendor")" = "0x$1" ] || continue
+		[ "$(cat "$_d/device")" = "0x$2" ] || continue
+		echo "${_d##*/}"
+	done
+}
+
+# pci_driver BDF: print the name of the driver bound to BDF ("" if none).
+pci_driver() {
+	if [ -L "/sys/bus/pci/devices/$1/driver" ]; then
+		_l=$(readlink "/sys/bus/pci/devices/$1/driver")
+		echo "${_l##*/}"
+	fi
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# With nothing in custody the module unloads cleanly and leaves every device
+# as it found it.
+. /tests/lib.sh
+tap_begin
+modprobe pciguard
+
+check "rmmod pciguard succeeds" rmmod pciguard
+check "the module is gone" test ! -e /sys/module/pciguard
+for d in /sys/bus/pci/devices/*; do
+	echo "${d##*/} $(pci_driver "${d##*/}")"
+done > /tmp/drivers.after
+if [ -f /tmp/drivers.before ]; then
+	check "every device keeps the driver it had before the module loaded" \
+		diff /tmp/drivers.before /tmp/drivers.after
+fi
+modprobe_path=$(cat /proc/sys/kernel/modprobe)
+echo /bin/false > /proc/sys/kernel/modprobe
+pciguard list --all >/dev/null 2>&1
+check_eq "after unload the CLI reports the missing module (exit 1)" 1 "$?"
+echo "$modprobe_path" > /proc/sys/kernel/modprobe
+check "modprobe after unload works again" modprobe pciguard
+check "and unloads again" rmmod pciguard
+tap_end

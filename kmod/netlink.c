@@ -199,7 +199,6 @@ static struct genl_family pg_genl_family __ro_after_init = {
 	.parallel_ops = true,
 	.ops = pg_genl_ops,
 	.n_ops = ARRAY_SIZE(pg_genl_ops),
-	.resv_start_op = PCIGUARD_CMD_MAX + 1,
 };
 
 /**

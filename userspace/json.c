@@ -109,6 +109,14 @@ void pg_json_str(struct pg_json *j, const char *key, const char *val)
 	put_string(j->f, val);
 }
 
+void pg_json_str_or_null(struct pg_json *j, const char *key, const char *val)
+{
+	if (val)
+		pg_json_str(j, key, val);
+	else
+		pg_json_null(j, key);
+}
+
 void pg_json_strf(struct pg_json *j, const char *key, const char *fmt, ...)
 {
 	char buf[256];
@@ -160,10 +168,11 @@ void pg_json_dev(struct pg_json *j, const struct pg_dev *d)
 	pg_json_int(j, "header_type", d->hdr_type);
 	pg_json_bool(j, "multifunction", d->multifunction);
 	pg_json_str(j, "class_name", pg_class_name(d->class, buf, sizeof(buf)));
-	pg_json_str(j, "vendor_name",
-		    pg_vendor_name(d->vendor, buf, sizeof(buf)));
-	pg_json_str(j, "device_name",
-		    pg_device_name(d->vendor, d->device, buf, sizeof(buf)));
+	pg_json_str_or_null(j, "vendor_name",
+			    pg_vendor_name(d->vendor, buf, sizeof(buf)));
+	pg_json_str_or_null(j, "device_name",
+			    pg_device_name(d->vendor, d->device, buf,
+					   sizeof(buf)));
 	if (d->driver[0])
 		pg_json_str(j, "driver", d->driver);
 	else

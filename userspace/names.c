@@ -12,9 +12,27 @@
 
 static struct pci_access *pacc;
 
-static void names_warn(char *msg, ...)
+/*
+ * libpci reports through these hooks, which only pci_init() would set; name
+ * lookups of IDs missing from pci.ids call them (udev hwdb, ID cache), so
+ * they must not stay NULL. A name that cannot be found is printed as its
+ * number, as lspci does; that is not worth a message.
+ */
+static void names_quiet(char *msg, ...)
 {
 	(void)msg;
+}
+
+static void __attribute__((noreturn)) names_error(char *msg, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: pci.ids: ", pg_prog);
+	va_start(ap, msg);
+	vfprintf(stderr, msg, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(PG_EXIT_ERR);
 }
 
 static struct pci_access *names(void)
@@ -25,8 +43,9 @@ static struct pci_access *names(void)
 			pg_err("out of memory");
 			exit(PG_EXIT_ERR);
 		}
-		/* A missing pci.ids gives numeric names, not a warning. */
-		pacc->warning = names_warn;
+		pacc->warning = names_quiet;
+		pacc->debug = names_quiet;
+		pacc->error = names_error;
 	}
 	return pacc;
 }
@@ -44,15 +63,19 @@ const char *pg_class_name(uint32_t class, char *buf, size_t len)
 			       (int)(class >> 8));
 }
 
+/* Vendor name from pci.ids, or NULL when it has none. */
 const char *pg_vendor_name(uint16_t vendor, char *buf, size_t len)
 {
-	return pci_lookup_name(names(), buf, len, PCI_LOOKUP_VENDOR, vendor);
+	return pci_lookup_name(names(), buf, len,
+			       PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS, vendor);
 }
 
+/* Device name from pci.ids, or NULL when it has none. */
 const char *pg_device_name(uint16_t vendor, uint16_t device, char *buf,
 			   size_t len)
 {
-	return pci_lookup_name(names(), buf, len, PCI_LOOKUP_DEVICE, vendor,
+	return pci_lookup_name(names(), buf, len,
+			       PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS, vendor,
 			       device);
 }
 

@@ -56,6 +56,7 @@ void pg_json_obj_end(struct pg_json *j);
 void pg_json_arr_begin(struct pg_json *j, const char *key);
 void pg_json_arr_end(struct pg_json *j);
 void pg_json_str(struct pg_json *j, const char *key, const char *val);
+void pg_json_str_or_null(struct pg_json *j, const char *key, const char *val);
 void pg_json_strf(struct pg_json *j, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void pg_json_int(struct pg_json *j, const char *key, long long val);

@@ -4,6 +4,7 @@
  * one <verb>_main() per subcommand; see pciguard(8).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,37 @@ int pg_usage_err(const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", usage);
 	return PG_EXIT_USAGE;
+}
+
+/*
+ * Options of a command that takes only --json and --help. Return: -1 to go
+ * on (operands start at optind), else the exit code to return.
+ */
+int pg_json_opts(int argc, char **argv, const char *usage, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	*json = false;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return PG_EXIT_OK;
+		default:
+			return pg_usage_err(usage, "%s: unknown option '%s'",
+					    argv[0], argv[optind - 1]);
+		}
+	}
+	return -1;
 }
 
 /* Parse a BDF argument; on error print which forms are accepted. */

@@ -18,6 +18,7 @@ extern const char *pg_prog;
 void pg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pg_usage_err(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int pg_json_opts(int argc, char **argv, const char *usage, bool *json);
 int pg_parse_bdf_arg(const char *arg, struct pg_bdf *out);
 int pg_load_devices(struct pg_devlist *list);
 

@@ -117,32 +117,16 @@ static void print_json(const struct pg_dev *d, const struct pg_devlist *all)
 
 int show_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct pg_devlist all = { 0 };
 	struct pg_nl *nl;
 	struct pg_bdf bdf;
 	struct pg_dev dev;
 	bool json = false;
-	int c, ret;
+	int ret;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			fputs(show_usage, stdout);
-			return PG_EXIT_OK;
-		default:
-			return pg_usage_err(show_usage, "show: unknown option '%s'",
-					    argv[optind - 1]);
-		}
-	}
+	ret = pg_json_opts(argc, argv, show_usage, &json);
+	if (ret >= 0)
+		return ret;
 	if (optind + 1 != argc)
 		return pg_usage_err(show_usage, "%s", optind == argc ?
 				    "show: which device? give one BDF" :

@@ -218,11 +218,6 @@ static int resolve(const struct usb_query *q, const struct pg_usb_dev *usb,
 
 int usb_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct pg_devlist all = { 0 };
 	struct pg_usb_dev *usb = NULL;
 	struct usb_query q = { 0 };
@@ -233,20 +228,9 @@ int usb_main(int argc, char **argv)
 	size_t nusb, i, shown = 0;
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			fputs(usb_usage, stdout);
-			return PG_EXIT_OK;
-		default:
-			return pg_usage_err(usb_usage, "usb: unknown option '%s'",
-					    argv[optind - 1]);
-		}
-	}
+	c = pg_json_opts(argc, argv, usb_usage, &json);
+	if (c >= 0)
+		return c;
 	if (argc - optind > 1)
 		return pg_usage_err(usb_usage, "usb: one BUS or VID:PID at a time");
 	if (optind < argc && parse_query(argv[optind], &q))

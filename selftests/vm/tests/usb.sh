@@ -27,18 +27,28 @@ for u in /sys/bus/usb/devices/usb*; do
 	done
 done
 
-# By VID:PID: the QEMU tablet.
-tablet=$(grep -l '^0001$' /sys/bus/usb/devices/*/idProduct | while read -r f; do
-	d=$(dirname "$f"); [ "$(cat "$d/idVendor")" = 0627 ] && echo "$d"; done | head -n 1)
-if [ -n "$tablet" ]; then
-	tbus=$(cat "$tablet/busnum")
+# By VID:PID. QEMU's keyboard and tablet share 0627:0001: the answer must
+# say how many devices matched, not name just one of them.
+n=0
+for dev in /sys/bus/usb/devices/*; do
+	[ -r "$dev/idVendor" ] || continue
+	[ "$(cat "$dev/idVendor"):$(cat "$dev/idProduct")" = 0627:0001 ] || continue
+	n=$((n + 1))
+	tbus=$(cat "$dev/busnum")
+done
+if [ "$n" -gt 0 ]; then
 	out=$(pciguard usb 0627:0001)
+	if [ "$n" -eq 1 ]; then
+		want="USB device 0627:0001 ("
+	else
+		want="USB devices 0627:0001 ($n of them) are on bus $tbus."
+	fi
 	case $out in
-	*"USB device 0627:0001"*"is on bus $tbus"*"served by PCI controller"*) ok "usb VID:PID finds the bus and controller" ;;
-	*) not_ok "usb VID:PID finds the bus and controller" "$out" ;;
+	*"$want"*"USB bus $tbus is served by PCI controller"*) ok "usb VID:PID finds the bus and controller ($n matching devices)" ;;
+	*) not_ok "usb VID:PID finds the bus and controller ($n matching devices)" "$out" ;;
 	esac
 else
-	not_ok "the QEMU tablet (0627:0001) is present"
+	not_ok "a QEMU USB HID device (0627:0001) is present"
 fi
 
 json=$(pciguard usb --json)

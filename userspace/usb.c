@@ -176,6 +176,7 @@ static int resolve(const struct usb_query *q, const struct pg_usb_dev *usb,
 
 	if (q->by_id) {
 		const struct pg_usb_dev *hit = NULL;
+		size_t nhits = 0;
 
 		for (i = 0; i < nusb; i++) {
 			if (usb[i].vid != q->vid || usb[i].pid != q->pid)
@@ -186,7 +187,9 @@ static int resolve(const struct usb_query *q, const struct pg_usb_dev *usb,
 				       q->vid, q->pid, hit->bus, usb[i].bus);
 				return -1;
 			}
-			hit = &usb[i];
+			if (!hit)
+				hit = &usb[i];
+			nhits++;
 		}
 		if (!hit) {
 			pg_err("no USB device %04x:%04x; 'pciguard usb' lists "
@@ -194,10 +197,13 @@ static int resolve(const struct usb_query *q, const struct pg_usb_dev *usb,
 			return -1;
 		}
 		bus = hit->bus;
-		if (!json)
+		if (!json && nhits == 1)
 			printf("USB device %04x:%04x (%s) is on bus %d.\n",
 			       q->vid, q->pid, usb_label(hit, buf, sizeof(buf)),
 			       bus);
+		else if (!json)
+			printf("USB devices %04x:%04x (%zu of them) are on bus "
+			       "%d.\n", q->vid, q->pid, nhits, bus);
 	}
 	if (!pg_usb_bus_exists(bus)) {
 		pg_err("no USB bus %d; 'pciguard usb' lists every USB bus", bus);

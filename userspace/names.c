@@ -25,13 +25,13 @@ static void names_quiet(char *msg, ...)
 
 static void __attribute__((noreturn)) names_error(char *msg, ...)
 {
+	char text[256];
 	va_list ap;
 
-	fprintf(stderr, "%s: pci.ids: ", pg_prog);
 	va_start(ap, msg);
-	vfprintf(stderr, msg, ap);
+	vsnprintf(text, sizeof(text), msg, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	pg_err("pci.ids: %s", text);
 	exit(PG_EXIT_ERR);
 }
 

@@ -26,15 +26,21 @@ static const struct {
 	{ "usb", usb_main, "Find the PCI controller behind a USB bus or device" },
 };
 
+/* "pciguard: " + message + newline on stderr: every error goes through here. */
+void pg_verr(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", pg_prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void pg_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", pg_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pg_verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Print a usage error and the usage text; return the usage exit code. */
@@ -42,11 +48,10 @@ int pg_usage_err(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", pg_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pg_verr(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", usage);
+	fputs(usage, stderr);
 	return PG_EXIT_USAGE;
 }
 

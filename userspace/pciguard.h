@@ -3,6 +3,7 @@
 #ifndef PCIGUARD_CLI_H
 #define PCIGUARD_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -15,6 +16,8 @@
 
 extern const char *pg_prog;
 
+void pg_verr(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 void pg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pg_usage_err(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

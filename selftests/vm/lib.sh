@@ -120,3 +120,22 @@ pci_driver() {
 		echo "${_l##*/}"
 	fi
 }
+
+# pci_drivers: one line per PCI device, "BDF DRIVER" (DRIVER empty if none).
+pci_drivers() {
+	for _d in /sys/bus/pci/devices/*; do
+		echo "${_d##*/} $(pci_driver "${_d##*/}")"
+	done
+}
+
+# without_autoload CMD [ARG...]: run CMD while the kernel cannot load
+# modules on demand (request_module runs /bin/false), as on a host where a
+# module is not installed; restores the modprobe path and returns CMD's status.
+without_autoload() {
+	_mp=$(cat /proc/sys/kernel/modprobe)
+	echo /bin/false > /proc/sys/kernel/modprobe
+	"$@"
+	_rc=$?
+	echo "$_mp" > /proc/sys/kernel/modprobe
+	return $_rc
+}

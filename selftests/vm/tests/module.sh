@@ -6,20 +6,15 @@
 tap_begin
 
 # What every device is bound to before pciguard exists, for unload.sh.
-for d in /sys/bus/pci/devices/*; do
-	echo "${d##*/} $(pci_driver "${d##*/}")"
-done > /tmp/drivers.before
+pci_drivers > /tmp/drivers.before
 
 # The kernel would load the module on demand (MODULE_ALIAS_GENL_FAMILY);
 # make that fail to see what an admin sees when the module is missing.
-modprobe_path=$(cat /proc/sys/kernel/modprobe)
-echo /bin/false > /proc/sys/kernel/modprobe
-out=$(pciguard list --all 2>&1)
+out=$(without_autoload pciguard list --all 2>&1)
 check_eq "without the module, list exits 1" 1 "$?"
 check_eq "without the module, the CLI says so and how to load it" \
 	"pciguard: the pciguard kernel module is not loaded; load it with 'modprobe pciguard' (or 'insmod kmod/pciguard.ko' from a build tree)" \
 	"$out"
-echo "$modprobe_path" > /proc/sys/kernel/modprobe
 
 check "the first request loads the module on demand" pciguard list --all
 check "the module was loaded by the family alias" test -d /sys/module/pciguard

@@ -8,18 +8,13 @@ modprobe pciguard
 
 check "rmmod pciguard succeeds" rmmod pciguard
 check "the module is gone" test ! -e /sys/module/pciguard
-for d in /sys/bus/pci/devices/*; do
-	echo "${d##*/} $(pci_driver "${d##*/}")"
-done > /tmp/drivers.after
+pci_drivers > /tmp/drivers.after
 if [ -f /tmp/drivers.before ]; then
 	check "every device keeps the driver it had before the module loaded" \
 		diff /tmp/drivers.before /tmp/drivers.after
 fi
-modprobe_path=$(cat /proc/sys/kernel/modprobe)
-echo /bin/false > /proc/sys/kernel/modprobe
-pciguard list --all >/dev/null 2>&1
+without_autoload pciguard list --all >/dev/null 2>&1
 check_eq "after unload the CLI reports the missing module (exit 1)" 1 "$?"
-echo "$modprobe_path" > /proc/sys/kernel/modprobe
 check "modprobe after unload works again" modprobe pciguard
 check "and unloads again" rmmod pciguard
 tap_end

@@ -96,16 +96,17 @@ static void print_controller(const struct pg_dev *d,
 			     const struct pg_usb_dev *usb, size_t nusb)
 {
 	int buses[PG_MAX_USB_BUSES];
-	char buf[512];
+	char buf[512], group[16] = "none";
 	int nb, b;
 	size_t i;
 
+	if (d->has_iommu_group)
+		snprintf(group, sizeof(group), "%u", d->iommu_group);
 	nb = pg_usb_buses_of(d->bdf_str, buses, PG_MAX_USB_BUSES);
 	printf("%s  %s\n", d->bdf_str, pg_describe(d, buf, sizeof(buf)));
 	printf("  driver %s, state %s, reset %s, IOMMU group %s\n",
 	       d->driver[0] ? d->driver : "none", pg_state_name(d->state),
-	       pg_best_reset(d), d->has_iommu_group ?
-	       (snprintf(buf, sizeof(buf), "%u", d->iommu_group), buf) : "none");
+	       pg_best_reset(d), group);
 	for (b = 0; b < nb; b++) {
 		size_t cnt = 0;
 

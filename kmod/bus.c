@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Watching the PCI bus: devices that come and go, drivers that bind and
- * unbind. For now this only versions the topology so that netlink dumps can
- * tell userspace when they raced with a change.
+ * unbind. Versions the topology so that netlink dumps can tell userspace
+ * when they raced with a change, and tells custody about devices it holds
+ * or must take.
  */
 #include <linux/atomic.h>
 #include <linux/device.h>
@@ -10,6 +11,7 @@
 #include <linux/pci.h>
 
 #include "bus.h"
+#include "custody.h"
 
 /*
  * Bumped on every device add/remove and driver bind/unbind; read by dumps.
@@ -20,11 +22,31 @@ static atomic_t pg_bus_gen = ATOMIC_INIT(1);
 static int pg_bus_notify(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
+	struct pci_dev *pdev = to_pci_dev(data);
+
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:
+		/* Before any driver can probe it: pin it if it is ours. */
+		pg_custody_dev_added(pdev);
+		atomic_inc(&pg_bus_gen);
+		break;
 	case BUS_NOTIFY_DEL_DEVICE:
-	case BUS_NOTIFY_BOUND_DRIVER:
+		pg_custody_dev_deleting(pdev);
+		atomic_inc(&pg_bus_gen);
+		break;
+	case BUS_NOTIFY_REMOVED_DEVICE:
+		pg_custody_dev_removed(pdev);
+		break;
+	case BUS_NOTIFY_UNBIND_DRIVER:
+		/* Called with the device lock held. */
+		pg_custody_dev_unbinding(pdev);
+		break;
 	case BUS_NOTIFY_UNBOUND_DRIVER:
+		/* Called with the device lock held. */
+		pg_custody_dev_unbound(pdev);
+		atomic_inc(&pg_bus_gen);
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
 		atomic_inc(&pg_bus_gen);
 		break;
 	}
@@ -44,6 +66,17 @@ static struct notifier_block pg_bus_nb = {
 unsigned int pg_bus_generation(void)
 {
 	return atomic_read(&pg_bus_gen) ?: 1;
+}
+
+/**
+ * pg_bus_changed() - note a change dumps must not miss
+ *
+ * For changes the bus does not see, such as an absent custody entry
+ * dropped.
+ */
+void pg_bus_changed(void)
+{
+	atomic_inc(&pg_bus_gen);
 }
 
 /**

@@ -5,5 +5,6 @@
 int pg_bus_init(void);
 void pg_bus_exit(void);
 unsigned int pg_bus_generation(void);
+void pg_bus_changed(void);
 
 #endif /* _PCIGUARD_BUS_H */

@@ -8,6 +8,7 @@
 #include <linux/iommu.h>
 #include <linux/pci.h>
 
+#include "custody.h"
 #include "devinfo.h"
 
 /*
@@ -66,7 +67,12 @@ static void pg_devinfo_path(struct pci_dev *pdev, struct pg_devinfo *info)
 		info->path[0] = '\0';
 }
 
-static void pg_bdf_of(struct pci_dev *pdev, struct pg_bdf *bdf)
+/**
+ * pg_bdf_of() - a device's address
+ * @pdev: the device
+ * @bdf: filled in
+ */
+void pg_bdf_of(struct pci_dev *pdev, struct pg_bdf *bdf)
 {
 	bdf->domain = pci_domain_nr(pdev->bus);
 	bdf->bus = pdev->bus->number;
@@ -128,4 +134,5 @@ void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info)
 		pg_bdf_of(parent, &info->parent);
 	}
 	pg_devinfo_path(pdev, info);
+	pg_custody_fill(pdev, info);
 }

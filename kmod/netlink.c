@@ -4,16 +4,21 @@
  * uapi/pciguard.h and Documentation/netlink/pciguard.yaml.
  *
  * Locking: the family runs with parallel_ops; handlers keep no state of
- * their own between calls except the dump cursor in cb->args[0] (the index
- * of the next device to send). Per-device facts are gathered under that
- * device's lock in pg_devinfo_get(); the lock order is
- * genl cb_lock (read, taken by the core) -> device_lock.
+ * their own between calls except the dump cursor: cb->args[0] is the index
+ * of the next PCI device, cb->args[2] says the devices are done and
+ * cb->args[1] is then the index of the next absent custody entry. Device
+ * facts are gathered under that device's lock in pg_devinfo_get(); DEV_HIDE
+ * and DEV_RELEASE take the custody mutex. The lock order is genl cb_lock
+ * (read, taken by the core) -> pg_custody_mutex -> device_lock. Nothing
+ * here may load a module: see pg_give_back().
  */
 #include <linux/pci.h>
 #include <net/genetlink.h>
 
 #include "bus.h"
+#include "custody.h"
 #include "devinfo.h"
+#include "event.h"
 #include "netlink.h"
 #include "uapi/pciguard.h"
 
@@ -27,6 +32,17 @@ static const struct nla_policy pg_dev_get_policy[PCIGUARD_A_DEV_FUNCTION + 1] = 
 	[PCIGUARD_A_DEV_FUNCTION] = NLA_POLICY_MAX(NLA_U8, 7),
 };
 
+/* DEV_HIDE and DEV_RELEASE: target nests, each naming one device. */
+static const struct nla_policy pg_dev_op_policy[PCIGUARD_A_DEV_TO_HOST + 1] = {
+	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
+	[PCIGUARD_A_DEV_FORCE] = { .type = NLA_FLAG },
+	[PCIGUARD_A_DEV_TO_HOST] = { .type = NLA_FLAG },
+};
+
+static const struct genl_multicast_group pg_mcgrps[] = {
+	{ .name = PCIGUARD_MCGRP_EVENTS },
+};
+
 static int pg_nl_put_bdf(struct sk_buff *skb, int attr,
 			 const struct pg_bdf *bdf)
 {
@@ -35,6 +51,27 @@ static int pg_nl_put_bdf(struct sk_buff *skb, int attr,
 	if (pg_bdf_format(buf, sizeof(buf), bdf) < 0)
 		return -EMSGSIZE;
 	return nla_put_string(skb, attr, buf);
+}
+
+/* The custody attributes of a device pciguard holds. */
+static int pg_nl_put_custody(struct sk_buff *skb, const struct pg_devinfo *d)
+{
+	if (nla_put_u32(skb, PCIGUARD_A_DEV_CUSTODY, d->custody) ||
+	    nla_put_u64_64bit(skb, PCIGUARD_A_DEV_SINCE, d->since,
+			      PCIGUARD_A_DEV_PAD) ||
+	    nla_put_u32(skb, PCIGUARD_A_DEV_REFUSED, d->refused))
+		return -EMSGSIZE;
+	if (d->orig_driver[0] &&
+	    nla_put_string(skb, PCIGUARD_A_DEV_ORIG_DRIVER, d->orig_driver))
+		return -EMSGSIZE;
+	if (d->has_reset &&
+	    (nla_put_u32(skb, PCIGUARD_A_DEV_RESET_ERRNO, d->reset_errno) ||
+	     nla_put_u32(skb, PCIGUARD_A_DEV_RESET_MSECS, d->reset_msecs)))
+		return -EMSGSIZE;
+	if (d->last_refused[0] &&
+	    nla_put_string(skb, PCIGUARD_A_DEV_LAST_REFUSED, d->last_refused))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static int pg_nl_put_devinfo(struct sk_buff *skb, const struct pg_devinfo *d)
@@ -75,7 +112,21 @@ static int pg_nl_put_devinfo(struct sk_buff *skb, const struct pg_devinfo *d)
 		return -EMSGSIZE;
 	if (d->path[0] && nla_put_string(skb, PCIGUARD_A_DEV_PATH, d->path))
 		return -EMSGSIZE;
-	return 0;
+	return d->in_custody ? pg_nl_put_custody(skb, d) : 0;
+}
+
+/* An absent custody entry: address, state and the custody facts. */
+static int pg_nl_put_absent(struct sk_buff *skb, const struct pg_devinfo *d)
+{
+	if (nla_put_u32(skb, PCIGUARD_A_DEV_DOMAIN, d->bdf.domain) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_BUS, d->bdf.bus) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_SLOT, d->bdf.slot) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_FUNCTION, d->bdf.function) ||
+	    pg_nl_put_bdf(skb, PCIGUARD_A_DEV_BDF, &d->bdf) ||
+	    nla_put_u32(skb, PCIGUARD_A_DEV_STATE, d->state) ||
+	    nla_put_flag(skb, PCIGUARD_A_DEV_ABSENT))
+		return -EMSGSIZE;
+	return pg_nl_put_custody(skb, d);
 }
 
 /*
@@ -106,7 +157,8 @@ static int pg_nl_fill_dev(struct sk_buff *skb, struct pci_dev *pdev,
 
 /*
  * The device named by the request's address attributes, with a reference
- * the caller drops, or an ERR_PTR with the extack message set.
+ * the caller drops; ERR_PTR(-ENODEV) (no extack yet) when there is none,
+ * another ERR_PTR with the extack set for a malformed request.
  */
 static struct pci_dev *pg_nl_get_pdev(struct genl_info *info)
 {
@@ -125,11 +177,35 @@ static struct pci_dev *pg_nl_get_pdev(struct genl_info *info)
 	pdev = pci_get_domain_bus_and_slot(nla_get_u32(attrs[PCIGUARD_A_DEV_DOMAIN]),
 					   nla_get_u8(attrs[PCIGUARD_A_DEV_BUS]),
 					   devfn);
-	if (!pdev) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no PCI device at this address");
-		return ERR_PTR(-ENODEV);
+	return pdev ?: ERR_PTR(-ENODEV);
+}
+
+/* DEV_GET of an address pciguard keeps custody of while it is absent. */
+static int pg_nl_dev_get_absent(struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct pg_devinfo dinfo;
+	struct sk_buff *msg;
+	struct pg_bdf bdf;
+	void *hdr;
+
+	bdf.domain = nla_get_u32(attrs[PCIGUARD_A_DEV_DOMAIN]);
+	bdf.bus = nla_get_u8(attrs[PCIGUARD_A_DEV_BUS]);
+	bdf.slot = nla_get_u8(attrs[PCIGUARD_A_DEV_SLOT]);
+	bdf.function = nla_get_u8(attrs[PCIGUARD_A_DEV_FUNCTION]);
+	if (pg_custody_absent_get(&bdf, &dinfo))
+		return -ENODEV;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &pg_genl_family, 0, PCIGUARD_CMD_DEV_GET);
+	if (!hdr || pg_nl_put_absent(msg, &dinfo)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
 	}
-	return pdev;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 static int pg_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -139,6 +215,12 @@ static int pg_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	pdev = pg_nl_get_pdev(info);
+	if (PTR_ERR_OR_ZERO(pdev) == -ENODEV) {
+		/* Custody of an absent device still answers. */
+		if (!pg_nl_dev_get_absent(info))
+			return 0;
+		NL_SET_ERR_MSG_MOD(info->extack, "no PCI device at this address");
+	}
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
 
@@ -159,13 +241,39 @@ out_put:
 	return ret;
 }
 
+/* Absent custody entries, after the devices: cursor in cb->args[1]. */
+static int pg_nl_dump_absent(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pg_devinfo info;
+	void *hdr;
+
+	while (!pg_custody_absent(cb->args[1], &info)) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &pg_genl_family,
+				  NLM_F_MULTI, PCIGUARD_CMD_DEV_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (pg_nl_put_absent(skb, &info)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[1]++;
+	}
+	return skb->len;
+}
+
 static int pg_nl_dev_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	unsigned long start = cb->args[0], idx = 0;
 	struct pci_dev *pdev = NULL;
+	bool full = false;
 
 	cb->seq = pg_bus_generation();
+	if (cb->args[2])
+		return pg_nl_dump_absent(skb, cb);
 	for_each_pci_dev(pdev) {
 		if (idx < start) {
 			idx++;
@@ -174,12 +282,127 @@ static int pg_nl_dev_get_dumpit(struct sk_buff *skb,
 		if (pg_nl_fill_dev(skb, pdev, NETLINK_CB(cb->skb).portid,
 				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb)) {
 			pci_dev_put(pdev);
+			full = true;
 			break;
 		}
 		idx++;
 	}
 	cb->args[0] = idx;
-	return skb->len;
+	if (full)
+		return skb->len;
+	cb->args[2] = 1;	/* devices done; absent entries next */
+	return pg_nl_dump_absent(skb, cb);
+}
+
+/*
+ * The targets of a DEV_HIDE or DEV_RELEASE request, each present device
+ * with a reference, duplicates dropped. With @absent_ok an address with
+ * no device is kept (pdev NULL) for the custody code to judge.
+ * Return: how many, or a negative errno with the extack set.
+ */
+static int pg_nl_targets(struct genl_info *info, struct pg_target *t,
+			 bool absent_ok)
+{
+	struct nlattr *tb[PCIGUARD_A_DEV_FUNCTION + 1];
+	unsigned int n = 0, i, devfn;
+	const struct nlattr *a;
+	int rem, ret;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct pg_bdf bdf;
+		bool dup = false;
+
+		if (nla_type(a) != PCIGUARD_A_DEV_TARGET)
+			continue;
+		ret = nla_parse_nested(tb, PCIGUARD_A_DEV_FUNCTION, a,
+				       pg_dev_get_policy, info->extack);
+		if (ret)
+			goto err;
+		if (!tb[PCIGUARD_A_DEV_DOMAIN] || !tb[PCIGUARD_A_DEV_BUS] ||
+		    !tb[PCIGUARD_A_DEV_SLOT] || !tb[PCIGUARD_A_DEV_FUNCTION]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a target needs domain, bus, slot and function");
+			ret = -EINVAL;
+			goto err;
+		}
+		bdf.domain = nla_get_u32(tb[PCIGUARD_A_DEV_DOMAIN]);
+		bdf.bus = nla_get_u8(tb[PCIGUARD_A_DEV_BUS]);
+		bdf.slot = nla_get_u8(tb[PCIGUARD_A_DEV_SLOT]);
+		bdf.function = nla_get_u8(tb[PCIGUARD_A_DEV_FUNCTION]);
+		for (i = 0; i < n; i++)
+			if (!memcmp(&t[i].bdf, &bdf, sizeof(bdf)))
+				dup = true;
+		if (dup)
+			continue;
+		if (n == PCIGUARD_MAX_TARGETS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "too many targets in one request");
+			ret = -E2BIG;
+			goto err;
+		}
+		t[n].bdf = bdf;
+		t[n].attr = a;
+		devfn = PCI_DEVFN(bdf.slot, bdf.function);
+		t[n].pdev = pci_get_domain_bus_and_slot(bdf.domain, bdf.bus,
+							devfn);
+		if (!t[n].pdev && !absent_ok) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "no PCI device at this address");
+			ret = -ENODEV;
+			goto err;
+		}
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "name at least one device (PCIGUARD_A_DEV_TARGET)");
+		return -EINVAL;
+	}
+	return n;
+err:
+	for (i = 0; i < n; i++)
+		pci_dev_put(t[i].pdev);
+	return ret;
+}
+
+static int pg_nl_dev_op(struct genl_info *info, bool release)
+{
+	struct nlattr **attrs = info->attrs;
+	bool force = nla_get_flag(attrs[PCIGUARD_A_DEV_FORCE]);
+	struct pg_target *t;
+	int n, i, ret;
+
+	if (release && !nla_get_flag(attrs[PCIGUARD_A_DEV_TO_HOST])) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "releasing returns the device to dom0's drivers: say so with PCIGUARD_A_DEV_TO_HOST");
+		return -EINVAL;
+	}
+	t = kcalloc(PCIGUARD_MAX_TARGETS, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	n = pg_nl_targets(info, t, release);
+	if (n < 0) {
+		kfree(t);
+		return n;
+	}
+	if (release)
+		ret = pg_custody_release(t, n, force, info->extack);
+	else
+		ret = pg_custody_hide(t, n, force, info->extack);
+	for (i = 0; i < n; i++)
+		pci_dev_put(t[i].pdev);
+	kfree(t);
+	return ret;
+}
+
+static int pg_nl_dev_hide_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pg_nl_dev_op(info, false);
+}
+
+static int pg_nl_dev_release_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pg_nl_dev_op(info, true);
 }
 
 static const struct genl_ops pg_genl_ops[] = {
@@ -190,6 +413,20 @@ static const struct genl_ops pg_genl_ops[] = {
 		.policy = pg_dev_get_policy,
 		.maxattr = ARRAY_SIZE(pg_dev_get_policy) - 1,
 	},
+	{
+		.cmd = PCIGUARD_CMD_DEV_HIDE,
+		.doit = pg_nl_dev_hide_doit,
+		.policy = pg_dev_op_policy,
+		.maxattr = ARRAY_SIZE(pg_dev_op_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PCIGUARD_CMD_DEV_RELEASE,
+		.doit = pg_nl_dev_release_doit,
+		.policy = pg_dev_op_policy,
+		.maxattr = ARRAY_SIZE(pg_dev_op_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family pg_genl_family __ro_after_init = {
@@ -199,7 +436,60 @@ static struct genl_family pg_genl_family __ro_after_init = {
 	.parallel_ops = true,
 	.ops = pg_genl_ops,
 	.n_ops = ARRAY_SIZE(pg_genl_ops),
+	.mcgrps = pg_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(pg_mcgrps),
 };
+
+/**
+ * pg_netlink_send_event() - send one event to the multicast group
+ * @ev: the event
+ *
+ * Process context (the event work). Nothing is built without listeners.
+ */
+void pg_netlink_send_event(const struct pg_event *ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&pg_genl_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &pg_genl_family, 0, PCIGUARD_CMD_EVENT);
+	if (!hdr)
+		goto err;
+	if (nla_put_u32(skb, PCIGUARD_A_DEV_EVENT, ev->type) ||
+	    nla_put_u64_64bit(skb, PCIGUARD_A_DEV_TIMESTAMP, ev->timestamp,
+			      PCIGUARD_A_DEV_PAD))
+		goto err;
+	if (ev->type == PCIGUARD_EVENT_LOST) {
+		if (nla_put_u32(skb, PCIGUARD_A_DEV_LOST, ev->lost))
+			goto err;
+		goto send;
+	}
+	if (nla_put_u32(skb, PCIGUARD_A_DEV_DOMAIN, ev->bdf.domain) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_BUS, ev->bdf.bus) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_SLOT, ev->bdf.slot) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_FUNCTION, ev->bdf.function) ||
+	    pg_nl_put_bdf(skb, PCIGUARD_A_DEV_BDF, &ev->bdf) ||
+	    nla_put_u32(skb, PCIGUARD_A_DEV_STATE, ev->state) ||
+	    nla_put_u32(skb, PCIGUARD_A_DEV_REFUSED, ev->refused))
+		goto err;
+	if (ev->driver[0] &&
+	    nla_put_string(skb, PCIGUARD_A_DEV_EVENT_DRIVER, ev->driver))
+		goto err;
+	if (ev->has_reset &&
+	    (nla_put_u32(skb, PCIGUARD_A_DEV_RESET_ERRNO, ev->reset_errno) ||
+	     nla_put_u32(skb, PCIGUARD_A_DEV_RESET_MSECS, ev->reset_msecs)))
+		goto err;
+send:
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&pg_genl_family, skb, 0, 0, GFP_KERNEL);
+	return;
+err:
+	nlmsg_free(skb);
+}
 
 /**
  * pg_netlink_init() - register the pciguard generic netlink family

@@ -21,7 +21,9 @@
  * PCIGUARD_CMD_DEV_GET
  *    do:   request carries the four naming attributes, all required. The
  *          reply is one PCIGUARD_CMD_DEV_GET message describing the device.
- *          A device that does not exist gives -ENODEV with an extack message.
+ *          A device that does not exist gives -ENODEV with an extack
+ *          message, unless pciguard keeps custody of its address: then
+ *          the reply is that absent entry, as a dump sends it (below).
  *    dump: request carries no attributes; one message per PCI device in the
  *          system, in the order the PCI core lists them. A dump that raced
  *          with hotplug or a driver (un)bind is flagged NLM_F_DUMP_INTR;
@@ -55,6 +57,63 @@
  *                                  element per hop, e.g. "00_02.0-00_00.0"
  *                                  (Qubes R4.3 style; see Documentation/)
  *
+ *    Devices in pciguard's custody (state other than HOST) also carry:
+ *
+ *    PCIGUARD_A_DEV_CUSTODY        u32, enum pciguard_custody: why
+ *    PCIGUARD_A_DEV_ORIG_DRIVER    string: the dom0 driver the device had
+ *                                  when pciguard took it; absent if none
+ *    PCIGUARD_A_DEV_SINCE          u64: when custody began, CLOCK_REALTIME ns
+ *    PCIGUARD_A_DEV_RESET_ERRNO    u32: result of the reset done when the
+ *                                  device entered quarantine: 0, or the
+ *                                  positive errno (ENOTTY: no method)
+ *    PCIGUARD_A_DEV_RESET_MSECS    u32: how long that reset took
+ *    PCIGUARD_A_DEV_REFUSED        u32: attempts by other drivers to bind
+ *                                  the device that custody refused
+ *    PCIGUARD_A_DEV_LAST_REFUSED   string: the driver of the latest attempt
+ *
+ *    After the PCI devices, a dump sends one message per custody entry
+ *    whose device is absent (removed or not yet rescanned) with the naming
+ *    attributes, PCIGUARD_A_DEV_BDF, PCIGUARD_A_DEV_STATE, the custody
+ *    attributes above and the flag PCIGUARD_A_DEV_ABSENT.
+ *
+ * PCIGUARD_CMD_DEV_HIDE (needs CAP_NET_ADMIN)
+ *    do:   take devices into custody and quarantine them: each is unbound
+ *          from its dom0 driver, pinned to pciguard with driver_override,
+ *          has bus mastering turned off and is reset once. The request
+ *          carries one PCIGUARD_A_DEV_TARGET nest (NLA_F_NESTED set; the
+ *          four naming attributes) per device, at most
+ *          PCIGUARD_MAX_TARGETS (duplicates count once), and the
+ *          flag PCIGUARD_A_DEV_FORCE to take devices whose dom0 driver
+ *          serves storage or display. All or nothing: a refused device
+ *          fails the request, with the extack message and the offending
+ *          nest as the bad attribute, and changes nothing. Devices
+ *          already in custody are left as they are.
+ *
+ * PCIGUARD_CMD_DEV_RELEASE (needs CAP_NET_ADMIN)
+ *    do:   give devices back to dom0: each is reset (a failed reset refuses
+ *          the request unless PCIGUARD_A_DEV_FORCE), the override cleared
+ *          and the recorded driver bound (else whichever loaded dom0
+ *          driver matches; the kernel loads no module here: a tool that
+ *          finds the device unbound loads the one its modalias names).
+ *          Requires the flag PCIGUARD_A_DEV_TO_HOST: returning a device
+ *          a guest may have used to dom0 is a decision, never a default.
+ *          Targets as for DEV_HIDE, all or nothing. An absent device's
+ *          custody entry is dropped.
+ *
+ * PCIGUARD_CMD_EVENT
+ *    Sent to the multicast group PCIGUARD_MCGRP_EVENTS, never requested:
+ *    PCIGUARD_A_DEV_EVENT (enum pciguard_event), PCIGUARD_A_DEV_TIMESTAMP
+ *    (CLOCK_REALTIME ns), the naming attributes and PCIGUARD_A_DEV_BDF,
+ *    PCIGUARD_A_DEV_STATE after the event, and as the event needs:
+ *    PCIGUARD_A_DEV_EVENT_DRIVER (the driver that was refused, or that
+ *    dom0 bound after a release), PCIGUARD_A_DEV_REFUSED,
+ *    PCIGUARD_A_DEV_RESET_ERRNO and _RESET_MSECS (in a RELEASED event the
+ *    reset done for the release, absent when the device was absent; in
+ *    the others the quarantine reset), PCIGUARD_A_DEV_LOST.
+ *    Events are queued and sent in order; when the queue overflows, the
+ *    lost ones are counted in a PCIGUARD_EVENT_LOST event (per-device
+ *    counters are never lost).
+ *
  * Errors carry an extended ack message (NETLINK_EXT_ACK) that names the
  * problem; tools should print it.
  */
@@ -69,12 +128,21 @@
 #define PCIGUARD_DRIVER_NAME_MAX	64
 #define PCIGUARD_PATH_MAX		128
 
+/* Most devices one DEV_HIDE or DEV_RELEASE request may name. */
+#define PCIGUARD_MAX_TARGETS		64
+
+/* Multicast group for PCIGUARD_CMD_EVENT. */
+#define PCIGUARD_MCGRP_EVENTS		"events"
+
 /**
  * enum pciguard_state - who holds a device
  * @PCIGUARD_STATE_HOST: dom0 (the host) owns the device; pciguard only looks
+ * @PCIGUARD_STATE_QUARANTINED: pciguard's own driver holds the device; no
+ *	dom0 driver can bind it
  */
 enum pciguard_state {
 	PCIGUARD_STATE_HOST,
+	PCIGUARD_STATE_QUARANTINED,
 
 	/* private: */
 	__PCIGUARD_STATE_MAX
@@ -104,6 +172,43 @@ enum pciguard_reset_method {
 	__PCIGUARD_RESET_MAX
 };
 
+/**
+ * enum pciguard_custody - why pciguard holds a device
+ * @PCIGUARD_CUSTODY_BOOT: the device matched the hide= module parameter
+ * @PCIGUARD_CUSTODY_RUNTIME: PCIGUARD_CMD_DEV_HIDE took it
+ */
+enum pciguard_custody {
+	PCIGUARD_CUSTODY_BOOT,
+	PCIGUARD_CUSTODY_RUNTIME,
+
+	/* private: */
+	__PCIGUARD_CUSTODY_MAX
+};
+
+/**
+ * enum pciguard_event - what a PCIGUARD_CMD_EVENT reports
+ * @PCIGUARD_EVENT_QUARANTINED: pciguard's driver took the device (after
+ *	hide, hide= or a rescan) and reset it; see PCIGUARD_A_DEV_RESET_ERRNO
+ * @PCIGUARD_EVENT_REFUSED_REBIND: a driver tried to bind a device in
+ *	custody and was refused; PCIGUARD_A_DEV_EVENT_DRIVER names it
+ * @PCIGUARD_EVENT_RELEASED: the device went back to dom0;
+ *	PCIGUARD_A_DEV_EVENT_DRIVER names the driver dom0 bound, if any
+ * @PCIGUARD_EVENT_REMOVED: a device in custody left the bus; its custody
+ *	entry stays and takes it again when it comes back
+ * @PCIGUARD_EVENT_LOST: the event queue overflowed; PCIGUARD_A_DEV_LOST
+ *	events were dropped
+ */
+enum pciguard_event {
+	PCIGUARD_EVENT_QUARANTINED,
+	PCIGUARD_EVENT_REFUSED_REBIND,
+	PCIGUARD_EVENT_RELEASED,
+	PCIGUARD_EVENT_REMOVED,
+	PCIGUARD_EVENT_LOST,
+
+	/* private: */
+	__PCIGUARD_EVENT_MAX
+};
+
 enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_UNSPEC,
 	PCIGUARD_A_DEV_DOMAIN,
@@ -126,6 +231,22 @@ enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_FLR_CAPABLE,
 	PCIGUARD_A_DEV_PARENT,
 	PCIGUARD_A_DEV_PATH,
+	PCIGUARD_A_DEV_PAD,
+	PCIGUARD_A_DEV_CUSTODY,
+	PCIGUARD_A_DEV_ORIG_DRIVER,
+	PCIGUARD_A_DEV_SINCE,
+	PCIGUARD_A_DEV_RESET_ERRNO,
+	PCIGUARD_A_DEV_RESET_MSECS,
+	PCIGUARD_A_DEV_REFUSED,
+	PCIGUARD_A_DEV_LAST_REFUSED,
+	PCIGUARD_A_DEV_ABSENT,
+	PCIGUARD_A_DEV_TARGET,
+	PCIGUARD_A_DEV_FORCE,
+	PCIGUARD_A_DEV_TO_HOST,
+	PCIGUARD_A_DEV_EVENT,
+	PCIGUARD_A_DEV_TIMESTAMP,
+	PCIGUARD_A_DEV_EVENT_DRIVER,
+	PCIGUARD_A_DEV_LOST,
 
 	/* private: */
 	__PCIGUARD_A_DEV_MAX,
@@ -135,6 +256,9 @@ enum pciguard_attrs_dev {
 enum pciguard_cmd {
 	PCIGUARD_CMD_UNSPEC,
 	PCIGUARD_CMD_DEV_GET,
+	PCIGUARD_CMD_DEV_HIDE,
+	PCIGUARD_CMD_DEV_RELEASE,
+	PCIGUARD_CMD_EVENT,
 
 	/* private: */
 	__PCIGUARD_CMD_MAX,

@@ -10,7 +10,7 @@ import yaml
 
 top = sys.argv[1] if len(sys.argv) > 1 else "."
 spec = yaml.safe_load(open(f"{top}/Documentation/netlink/pciguard.yaml"))
-hdr = open(f"{top}/kmod/uapi/pciguard.h").read()
+hdr = raw_hdr = open(f"{top}/kmod/uapi/pciguard.h").read()
 hdr = re.sub(r"/\*.*?\*/", lambda m: "/* private */" if "private:" in m.group(0) else "",
              hdr, flags=re.S)
 
@@ -83,16 +83,80 @@ for i, op in enumerate(spec["operations"]["list"], start=1):
 got = header_enum(f"{fam}_cmd")
 check("commands match the header", got == want, f"spec {want}\n header {got}")
 
-# Every attribute an operation names exists in its attribute set.
+# Multicast groups: YNL renders each as #define FAMILY_MCGRP_NAME "name".
+groups = [g["name"] for g in (spec.get("mcast-groups") or {}).get("list", [])]
+for g in groups:
+    name = c_name(f"{fam}-mcgrp-{g}")
+    check(f"multicast group {name} = \"{g}\"",
+          re.search(r'#define\s+%s\s+"%s"' % (name, g), hdr) is not None)
+
+# Nothing in the header is missing from the spec: every enum and define.
+enums = {d["name"] for d in spec.get("definitions", []) if d["type"] == "enum"}
+known = {c_name(f"{fam}-{e}").lower() for e in enums}
+known |= {f"{fam}_attrs_{a['name']}" for a in spec["attribute-sets"]} | {f"{fam}_cmd"}
+extra = set(re.findall(r"enum\s+(\w+)\s*\{", hdr)) - known
+check("every enum in the header is in the spec", not extra, f"not in spec: {sorted(extra)}")
+known = {c_name(f"{fam}-{d['name']}") for d in spec.get("definitions", []) if d["type"] == "const"}
+known |= {c_name(f"{fam}-mcgrp-{g}") for g in groups}
+known |= {c_name(f"{fam}-genl-name"), c_name(f"{fam}-genl-version")}
+extra = set(re.findall(r"#define\s+(%s_\w+)" % c_name(fam), hdr)) - known
+check("every define in the header is in the spec", not extra, f"not in spec: {sorted(extra)}")
+
+# Attribute types the header's protocol description states ("PCIGUARD_A_X
+# u32, enum pciguard_y", "the flag PCIGUARD_A_X", "PCIGUARD_A_X nest",
+# "PCIGUARD_A_X (enum pciguard_y)") match the spec.
+attrs = {}
+for aset in spec["attribute-sets"]:
+    for a in aset["attributes"]:
+        attrs[c_name(f"{fam}-a-{aset['name']}-{a['name']}")] = a
+doc = re.sub(r"\n\s*\*[ \t]*", "\n", "\n".join(re.findall(r"/\*.*?\*/", raw_hdr, re.S)))
+stated = []
+for m in re.finditer(r"^(%s_A_\w+)[ \t]+(u8|u16|u32|u64|s8|s16|s32|s64|string|flag)\b"
+                     r"(?:,\s*enum\s+(\w+))?" % c_name(fam), doc, re.M):
+    stated.append((m.group(1), m.group(2), m.group(3)))
+for m in re.finditer(r"\bflag\s+(%s_A_\w+)" % c_name(fam), doc):
+    stated.append((m.group(1), "flag", None))
+for m in re.finditer(r"\b(%s_A_\w+)\s+nest\b" % c_name(fam), doc):
+    stated.append((m.group(1), "nest", None))
+for m in re.finditer(r"\b(%s_A_\w+)\s+\(enum\s+(\w+)\)" % c_name(fam), doc):
+    stated.append((m.group(1), None, m.group(2)))
+bad = []
+for name, typ, enum in stated:
+    a = attrs.get(name)
+    if a is None:
+        bad.append(f"{name}: not in the spec")
+        continue
+    if typ and a.get("type") != typ:
+        bad.append(f"{name}: header {typ}, spec {a.get('type')}")
+    if enum and c_name(f"{fam}-{a.get('enum', '')}").lower() != enum:
+        bad.append(f"{name}: header enum {enum}, spec enum {a.get('enum')}")
+check(f"attribute types stated in the header match the spec ({len(stated)} stated)",
+      stated and not bad, "\n".join(bad) or "the header states no types")
+
+# References inside the spec resolve: enums, nests, multicast groups, and
+# the attributes each operation (request, reply, event) names.
 sets = {s["name"]: {a["name"] for a in s["attributes"]} for s in spec["attribute-sets"]}
+bad = []
+for aset in spec["attribute-sets"]:
+    for a in aset["attributes"]:
+        if "enum" in a and a["enum"] not in enums:
+            bad.append(f"{aset['name']}.{a['name']}: unknown enum {a['enum']}")
+        if (a.get("type") == "nest") != ("nested-attributes" in a) or \
+           a.get("nested-attributes", aset["name"]) not in sets:
+            bad.append(f"{aset['name']}.{a['name']}: nest without a known attribute set")
+check("attribute enums and nests refer to known definitions", not bad, "\n".join(bad))
 for op in spec["operations"]["list"]:
     names = set()
     for mode in ("do", "dump"):
         for part in ("request", "reply"):
             names |= set(((op.get(mode) or {}).get(part) or {}).get("attributes", []))
+    names |= set((op.get("event") or {}).get("attributes", []))
     missing = names - sets[op["attribute-set"]]
     check(f"operation {op['name']} names only known attributes", not missing,
           f"unknown: {sorted(missing)}")
+    if "event" in op or "notify" in op:
+        check(f"notification {op['name']} goes to a known multicast group",
+              op.get("mcgrp") in groups, f"mcgrp {op.get('mcgrp')}, groups {groups}")
 
 print("TAP version 13")
 print(f"1..{len(results)}")

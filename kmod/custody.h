@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PCIGUARD_CUSTODY_H
+#define _PCIGUARD_CUSTODY_H
+
+#include <linux/types.h>
+
+#include "bdf.h"
+
+struct netlink_ext_ack;
+struct nlattr;
+struct pci_dev;
+struct pci_driver;
+struct pg_devinfo;
+
+/**
+ * struct pg_target - one device named by a DEV_HIDE or DEV_RELEASE request
+ * @bdf: its address
+ * @pdev: the device, with a reference; NULL when absent
+ * @attr: the request's nest that named it, for the extack bad attribute
+ */
+struct pg_target {
+	struct pg_bdf bdf;
+	struct pci_dev *pdev;
+	const struct nlattr *attr;
+};
+
+int pg_custody_init(void);
+void pg_custody_claim_hidden(void);
+void pg_custody_exit(void);
+
+void pg_custody_dev_added(struct pci_dev *pdev);
+void pg_custody_dev_deleting(struct pci_dev *pdev);
+void pg_custody_dev_removed(struct pci_dev *pdev);
+void pg_custody_dev_unbinding(struct pci_dev *pdev);
+void pg_custody_dev_unbound(struct pci_dev *pdev);
+void pg_custody_match_attempt(struct pci_dev *pdev, struct pci_driver *drv);
+
+void pg_custody_fill(struct pci_dev *pdev, struct pg_devinfo *info);
+int pg_custody_absent(unsigned long idx, struct pg_devinfo *info);
+int pg_custody_absent_get(const struct pg_bdf *bdf, struct pg_devinfo *info);
+
+int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
+		    struct netlink_ext_ack *extack);
+int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
+		       struct netlink_ext_ack *extack);
+
+#endif /* _PCIGUARD_CUSTODY_H */

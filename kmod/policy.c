@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Custody policy, shared by the module, the CLI and the host tests. No
+ * kernel-only calls here: see compat.h.
+ */
+#include "policy.h"
+
+#define PG_CLASS_BASE(c)	((c) >> 16)
+#define PG_CLASS_SUB(c)		(((c) >> 8) & 0xffff)
+
+#define PG_BASE_STORAGE		0x01
+#define PG_BASE_DISPLAY		0x03
+#define PG_SUB_HOST_BRIDGE	0x0600
+#define PG_SUB_PCI_BRIDGE	0x0604
+#define PG_SUB_CARDBUS_BRIDGE	0x0607
+#define PG_SUB_SEMI_BRIDGE	0x0609
+
+/**
+ * pg_custody_check() - may pciguard take this device from dom0?
+ * @f: the device's facts
+ * @force: the admin accepts that dom0 loses a storage or display device
+ *
+ * Bridges are refused even with @force: handing one to a guest hands it
+ * every device behind it, and resetting it resets them all.
+ *
+ * Return: PG_CUSTODY_OK or the reason for the refusal.
+ */
+enum pg_custody_verdict pg_custody_check(const struct pg_custody_facts *f, bool force)
+{
+	u32 sub = PG_CLASS_SUB(f->class);
+
+	if (sub == PG_SUB_HOST_BRIDGE)
+		return PG_CUSTODY_HOST_BRIDGE;
+	if (sub == PG_SUB_PCI_BRIDGE || sub == PG_SUB_SEMI_BRIDGE ||
+	    sub == PG_SUB_CARDBUS_BRIDGE || f->has_subordinate)
+		return PG_CUSTODY_BRIDGE;
+	if (f->hdr_type != 0)
+		return PG_CUSTODY_HEADER;
+	if (f->bound && !force) {
+		if (PG_CLASS_BASE(f->class) == PG_BASE_STORAGE)
+			return PG_CUSTODY_STORAGE;
+		if (PG_CLASS_BASE(f->class) == PG_BASE_DISPLAY)
+			return PG_CUSTODY_DISPLAY;
+	}
+	return PG_CUSTODY_OK;
+}
+
+/**
+ * pg_custody_verdict_msg() - the reason for a refusal, for an extack message
+ * @v: the verdict
+ *
+ * Return: a static string naming the problem and the fix.
+ */
+const char *pg_custody_verdict_msg(enum pg_custody_verdict v)
+{
+	static const char *const msgs[] = {
+		[PG_CUSTODY_OK] = "device can be hidden",
+		[PG_CUSTODY_HOST_BRIDGE] =
+			"device is a host bridge: it belongs to the platform and cannot go to a guest",
+		[PG_CUSTODY_BRIDGE] =
+			"device is a PCI-to-PCI bridge or root port: hide the devices behind it instead",
+		[PG_CUSTODY_HEADER] =
+			"device has a bridge or CardBus configuration header: only endpoints (header type 0) can go to a guest",
+		[PG_CUSTODY_STORAGE] =
+			"device is a storage controller driven by dom0, which may lose its disks: use force if dom0 does not need it",
+		[PG_CUSTODY_DISPLAY] =
+			"device is a display controller driven by dom0, which may lose its console: use force if dom0 does not need it",
+	};
+
+	if ((unsigned int)v < ARRAY_SIZE(msgs) && msgs[v])
+		return msgs[v];
+	return "device cannot be hidden";
+}
+
+/**
+ * pg_custody_verdict_errno() - the errno a refusal returns
+ * @v: the verdict
+ *
+ * Return: 0 for PG_CUSTODY_OK, -EBUSY when force would override the refusal,
+ * -EINVAL when nothing would.
+ */
+int pg_custody_verdict_errno(enum pg_custody_verdict v)
+{
+	switch (v) {
+	case PG_CUSTODY_OK:
+		return 0;
+	case PG_CUSTODY_STORAGE:
+	case PG_CUSTODY_DISPLAY:
+		return -EBUSY;
+	default:
+		return -EINVAL;
+	}
+}

@@ -2,8 +2,11 @@
 /*
  * Naming the module's enums for people and scripts, and the device list.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "device.h"
 
@@ -32,8 +35,75 @@ const char *pg_state_name(uint32_t state)
 	switch (state) {
 	case PCIGUARD_STATE_HOST:
 		return "host";
+	case PCIGUARD_STATE_QUARANTINED:
+		return "quarantined";
 	}
 	return "unknown";
+}
+
+const char *pg_custody_name(uint32_t custody)
+{
+	switch (custody) {
+	case PCIGUARD_CUSTODY_BOOT:
+		return "boot";
+	case PCIGUARD_CUSTODY_RUNTIME:
+		return "runtime";
+	}
+	return "unknown";
+}
+
+/* "ENOTTY" for the errnos a reset returns; else the number. */
+const char *pg_errno_name(uint32_t err)
+{
+	static char buf[16];
+
+	switch (err) {
+	case ENOTTY:
+		return "ENOTTY";
+	case EIO:
+		return "EIO";
+	case EBUSY:
+		return "EBUSY";
+	case EINVAL:
+		return "EINVAL";
+	case ETIMEDOUT:
+		return "ETIMEDOUT";
+	case EAGAIN:
+		return "EAGAIN";
+	case ENODEV:
+		return "ENODEV";
+	}
+	snprintf(buf, sizeof(buf), "errno %u", err);
+	return buf;
+}
+
+/* "ok in 3 ms", "failed: no reset method (ENOTTY)", "not done". */
+void pg_reset_result(const struct pg_dev *d, char *buf, size_t len)
+{
+	if (!d->has_reset)
+		snprintf(buf, len, "not done");
+	else if (!d->reset_errno)
+		snprintf(buf, len, "ok in %u ms", d->reset_msecs);
+	else if (d->reset_errno == ENOTTY)
+		snprintf(buf, len, "failed: no reset method (ENOTTY)");
+	else if (d->reset_errno == EIO)
+		snprintf(buf, len, "failed: the device did not answer after it (EIO)");
+	else
+		snprintf(buf, len, "failed: %s (%s)", strerror(d->reset_errno),
+			 pg_errno_name(d->reset_errno));
+}
+
+/* CLOCK_REALTIME ns as "2026-11-21T06:29:43.123Z" (UTC). */
+void pg_time_format(uint64_t ns, char *buf, size_t len)
+{
+	time_t sec = ns / 1000000000ull;
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%03uZ",
+		 (unsigned int)(ns / 1000000ull % 1000));
 }
 
 /* The names sysfs reset_method uses, so output can be compared with it. */

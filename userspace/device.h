@@ -35,6 +35,17 @@ struct pg_dev {
 	bool flr_capable;
 	char parent[PG_BDF_STRLEN];		/* "" on a root bus */
 	char path[PCIGUARD_PATH_MAX];
+	/* Custody (state other than host); absent: removed from the bus. */
+	bool in_custody;
+	bool absent;
+	uint32_t custody;			/* enum pciguard_custody */
+	char orig_driver[PCIGUARD_DRIVER_NAME_MAX];
+	uint64_t since;				/* CLOCK_REALTIME ns */
+	bool has_reset;
+	uint32_t reset_errno;
+	uint32_t reset_msecs;
+	uint32_t refused;
+	char last_refused[PCIGUARD_DRIVER_NAME_MAX];
 };
 
 struct pg_devlist {
@@ -47,6 +58,10 @@ const struct pg_dev *pg_devlist_find(const struct pg_devlist *list,
 				     const struct pg_bdf *bdf);
 
 const char *pg_state_name(uint32_t state);
+const char *pg_custody_name(uint32_t custody);
+const char *pg_errno_name(uint32_t err);
+void pg_reset_result(const struct pg_dev *d, char *buf, size_t len);
+void pg_time_format(uint64_t ns, char *buf, size_t len);
 const char *pg_reset_name(uint32_t method);
 const char *pg_reset_desc(uint32_t method);
 const char *pg_best_reset(const struct pg_dev *dev);

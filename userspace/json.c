@@ -146,6 +146,37 @@ void pg_json_null(struct pg_json *j, const char *key)
 	fputs("null", j->f);
 }
 
+/* Custody fields; null for a device dom0 has. */
+static void pg_json_custody(struct pg_json *j, const struct pg_dev *d)
+{
+	char buf[64];
+
+	if (!d->in_custody) {
+		pg_json_null(j, "custody");
+		return;
+	}
+	pg_json_obj_begin(j, "custody");
+	pg_json_str(j, "source", pg_custody_name(d->custody));
+	pg_time_format(d->since, buf, sizeof(buf));
+	pg_json_str(j, "since", buf);
+	pg_json_str_or_null(j, "original_driver",
+			    d->orig_driver[0] ? d->orig_driver : NULL);
+	if (d->has_reset) {
+		pg_json_obj_begin(j, "reset");
+		pg_json_bool(j, "ok", !d->reset_errno);
+		pg_json_str_or_null(j, "error", d->reset_errno ?
+				    pg_errno_name(d->reset_errno) : NULL);
+		pg_json_int(j, "msecs", d->reset_msecs);
+		pg_json_obj_end(j);
+	} else {
+		pg_json_null(j, "reset");
+	}
+	pg_json_int(j, "refused_rebinds", d->refused);
+	pg_json_str_or_null(j, "last_refused_driver",
+			    d->last_refused[0] ? d->last_refused : NULL);
+	pg_json_obj_end(j);
+}
+
 /* The fields of one device, shared by list and show. */
 void pg_json_dev(struct pg_json *j, const struct pg_dev *d)
 {
@@ -154,6 +185,18 @@ void pg_json_dev(struct pg_json *j, const struct pg_dev *d)
 	int nbuses, i;
 	unsigned int r;
 
+	if (d->absent) {
+		/* A custody entry whose device is off the bus. */
+		pg_json_str(j, "bdf", d->bdf_str);
+		pg_json_int(j, "domain", d->bdf.domain);
+		pg_json_int(j, "bus", d->bdf.bus);
+		pg_json_int(j, "slot", d->bdf.slot);
+		pg_json_int(j, "function", d->bdf.function);
+		pg_json_bool(j, "absent", true);
+		pg_json_str(j, "state", pg_state_name(d->state));
+		pg_json_custody(j, d);
+		return;
+	}
 	pg_json_str(j, "bdf", d->bdf_str);
 	pg_json_int(j, "domain", d->bdf.domain);
 	pg_json_int(j, "bus", d->bdf.bus);
@@ -178,6 +221,8 @@ void pg_json_dev(struct pg_json *j, const struct pg_dev *d)
 	else
 		pg_json_null(j, "driver");
 	pg_json_str(j, "state", pg_state_name(d->state));
+	pg_json_bool(j, "absent", false);
+	pg_json_custody(j, d);
 	if (d->has_iommu_group)
 		pg_json_int(j, "iommu_group", d->iommu_group);
 	else

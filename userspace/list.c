@@ -42,28 +42,38 @@ static void describe_with_usb(const struct pg_dev *d, char *buf, size_t len)
 		snprintf(buf + used, len - used, "]");
 }
 
+static int widest(int w, const char *s)
+{
+	int l = strlen(s);
+
+	return l > w ? l : w;
+}
+
+static const char *or_dash(const char *s)
+{
+	return s[0] ? s : "-";
+}
+
 static void print_table(const struct pg_devlist *list, bool all)
 {
 	int wdrv = strlen("DRIVER"), wstate = strlen("STATE");
-	int wreset = strlen("RESET");
-	char iommu[16], desc[512];
+	int wreset = strlen("RESET"), worig = strlen("ORIGINAL");
+	char iommu[16], refused[16], desc[512];
 	size_t i;
 
 	for (i = 0; i < list->n; i++) {
 		const struct pg_dev *d = &list->dev[i];
-		int l;
 
 		if (!all && !managed(d))
 			continue;
-		l = d->driver[0] ? (int)strlen(d->driver) : 1;
-		wdrv = l > wdrv ? l : wdrv;
-		l = strlen(pg_state_name(d->state));
-		wstate = l > wstate ? l : wstate;
-		l = strlen(pg_best_reset(d));
-		wreset = l > wreset ? l : wreset;
+		wdrv = widest(wdrv, or_dash(d->driver));
+		wstate = widest(wstate, pg_state_name(d->state));
+		wreset = widest(wreset, pg_best_reset(d));
+		worig = widest(worig, or_dash(d->orig_driver));
 	}
-	printf("%-12s  %-*s  %-*s  %-*s  %-5s  %s\n", "BDF", wdrv, "DRIVER",
-	       wstate, "STATE", wreset, "RESET", "IOMMU", "DEVICE");
+	printf("%-12s  %-*s  %-*s  %-*s  %-7s  %-*s  %-5s  %s\n", "BDF", wdrv,
+	       "DRIVER", wstate, "STATE", worig, "ORIGINAL", "REFUSED",
+	       wreset, "RESET", "IOMMU", "DEVICE");
 	for (i = 0; i < list->n; i++) {
 		const struct pg_dev *d = &list->dev[i];
 
@@ -73,12 +83,39 @@ static void print_table(const struct pg_devlist *list, bool all)
 			snprintf(iommu, sizeof(iommu), "%u", d->iommu_group);
 		else
 			snprintf(iommu, sizeof(iommu), "-");
-		describe_with_usb(d, desc, sizeof(desc));
-		printf("%-12s  %-*s  %-*s  %-*s  %-5s  %s\n", d->bdf_str, wdrv,
-		       d->driver[0] ? d->driver : "-", wstate,
-		       pg_state_name(d->state), wreset, pg_best_reset(d),
+		if (d->in_custody)
+			snprintf(refused, sizeof(refused), "%u", d->refused);
+		else
+			snprintf(refused, sizeof(refused), "-");
+		if (d->absent)
+			snprintf(desc, sizeof(desc), "(absent: removed from "
+				 "the bus; taken again when it returns)");
+		else
+			describe_with_usb(d, desc, sizeof(desc));
+		printf("%-12s  %-*s  %-*s  %-*s  %-7s  %-*s  %-5s  %s\n",
+		       d->bdf_str, wdrv, or_dash(d->driver), wstate,
+		       pg_state_name(d->state), worig, or_dash(d->orig_driver),
+		       refused, wreset, d->absent ? "-" : pg_best_reset(d),
 		       iommu, desc);
 	}
+}
+
+/* Custody pins the module: say which devices, and how to let go. */
+static void print_holders(const struct pg_devlist *list)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < list->n; i++)
+		n += list->dev[i].in_custody;
+	if (!n)
+		return;
+	printf("\nThe pciguard module stays loaded while it holds %zu "
+	       "device%s:", n, n == 1 ? "" : "s");
+	for (i = 0; i < list->n; i++)
+		if (list->dev[i].in_custody)
+			printf(" %s", list->dev[i].bdf_str);
+	printf(".\n'pciguard release --to-host BDF...' gives them back "
+	       "to dom0.\n");
 }
 
 static void print_json(const struct pg_devlist *list, bool all)
@@ -144,8 +181,10 @@ int list_main(int argc, char **argv)
 	else if (!all && !nmanaged)
 		printf("pciguard manages no PCI devices yet. "
 		       "'pciguard list --all' shows every PCI device.\n");
-	else
+	else {
 		print_table(&list, all);
+		print_holders(&list);
+	}
 	pg_devlist_free(&list);
 	return PG_EXIT_OK;
 }

@@ -33,6 +33,8 @@ struct pg_xfer {
 	int err;		/* negative errno from the kernel, or 0 */
 	int dump_intr;		/* a dump raced with a topology change */
 	char extack[256];	/* kernel's message, if any */
+	int has_bad_off;	/* the kernel named an attribute: */
+	uint32_t bad_off;	/* its offset in our request */
 	struct pg_devlist *list;	/* dump: append here */
 	struct pg_dev *one;		/* do: fill this */
 	int got_one;
@@ -152,6 +154,32 @@ static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 		case PCIGUARD_A_DEV_PATH:
 			nla_strlcpy(d->path, a, sizeof(d->path));
 			break;
+		case PCIGUARD_A_DEV_CUSTODY:
+			d->in_custody = true;
+			d->custody = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_ABSENT:
+			d->absent = true;
+			break;
+		case PCIGUARD_A_DEV_ORIG_DRIVER:
+			nla_strlcpy(d->orig_driver, a, sizeof(d->orig_driver));
+			break;
+		case PCIGUARD_A_DEV_SINCE:
+			d->since = nla_get_u64(a);
+			break;
+		case PCIGUARD_A_DEV_RESET_ERRNO:
+			d->has_reset = true;
+			d->reset_errno = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_RESET_MSECS:
+			d->reset_msecs = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_REFUSED:
+			d->refused = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_LAST_REFUSED:
+			nla_strlcpy(d->last_refused, a, sizeof(d->last_refused));
+			break;
 		default:
 			break;
 		}
@@ -185,9 +213,12 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* Copy the NLMSGERR_ATTR_MSG text of an error or done message, if any. */
-static void copy_extack(struct nlmsghdr *nlh, size_t hdrlen, char *buf,
-			size_t len)
+/*
+ * Copy the NLMSGERR_ATTR_MSG text of an error or done message, if any, and
+ * the offset of the attribute it blames.
+ */
+static void copy_extack(struct nlmsghdr *nlh, size_t hdrlen,
+			struct pg_xfer *x)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	int alen;
@@ -199,7 +230,12 @@ static void copy_extack(struct nlmsghdr *nlh, size_t hdrlen, char *buf,
 		      (struct nlattr *)((char *)nlh + hdrlen), alen, NULL))
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
-		nla_strlcpy(buf, tb[NLMSGERR_ATTR_MSG], len);
+		nla_strlcpy(x->extack, tb[NLMSGERR_ATTR_MSG],
+			    sizeof(x->extack));
+	if (tb[NLMSGERR_ATTR_OFFS]) {
+		x->has_bad_off = 1;
+		x->bad_off = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	}
 }
 
 static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
@@ -213,7 +249,7 @@ static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		hdrlen += NLMSG_ALIGN(err->msg.nlmsg_len) - NLMSG_HDRLEN;
 	x->err = err->error;
-	copy_extack(nlh, hdrlen, x->extack, sizeof(x->extack));
+	copy_extack(nlh, hdrlen, x);
 	x->done = 1;
 	return NL_STOP;
 }
@@ -229,8 +265,7 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 
 		if (e < 0) {
 			x->err = e;
-			copy_extack(nlh, NLMSG_HDRLEN + sizeof(int), x->extack,
-				    sizeof(x->extack));
+			copy_extack(nlh, NLMSG_HDRLEN + sizeof(int), x);
 		}
 	}
 	x->done = 1;
@@ -382,4 +417,197 @@ int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out)
 	pg_err("listing PCI devices: the device list kept changing; try again");
 	pg_devlist_free(out);
 	return -EAGAIN;
+}
+
+/*
+ * DEV_HIDE or DEV_RELEASE for @n devices. On a refusal, print which device
+ * and why: the kernel blames the target nest, whose offset we remember.
+ */
+static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
+		  const struct pg_bdf *bdfs, size_t n, unsigned int flags)
+{
+	struct pg_xfer x = { 0 };
+	char name[PG_BDF_STRLEN];
+	uint32_t *offs;
+	struct nl_msg *msg;
+	size_t i;
+	int ret;
+
+	offs = calloc(n ? n : 1, sizeof(*offs));
+	msg = new_request(nl, 0, cmd);
+	if (!offs || !msg)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		struct nlattr *nest = nla_nest_start(msg, PCIGUARD_A_DEV_TARGET);
+
+		if (!nest || put_bdf(msg, &bdfs[i]))
+			goto nomem;
+		offs[i] = (uint32_t)((char *)nest - (char *)nlmsg_hdr(msg));
+		nla_nest_end(msg, nest);
+	}
+	if (((flags & PG_OP_FORCE) && nla_put_flag(msg, PCIGUARD_A_DEV_FORCE)) ||
+	    ((flags & PG_OP_TO_HOST) &&
+	     nla_put_flag(msg, PCIGUARD_A_DEV_TO_HOST)))
+		goto nomem;
+
+	ret = transfer(nl, msg, &x);
+	if (!ret) {
+		free(offs);
+		return 0;
+	}
+	if (ret == -EPERM) {
+		pg_err("cannot %s: permission denied; run it as root "
+		       "(it needs CAP_NET_ADMIN)", verb);
+		free(offs);
+		return ret;
+	}
+	name[0] = '\0';
+	for (i = 0; x.has_bad_off && i < n; i++) {
+		/* The blamed attribute is the nest or one inside it. */
+		if (x.bad_off >= offs[i] &&
+		    (i + 1 == n || x.bad_off < offs[i + 1]))
+			pg_bdf_format(name, sizeof(name), &bdfs[i]);
+	}
+	if (!x.extack[0])
+		snprintf(x.extack, sizeof(x.extack), "%s", strerror(-ret));
+	if (name[0])
+		pg_err("cannot %s %s: %s", verb, name, x.extack);
+	else
+		pg_err("cannot %s: %s", verb, x.extack);
+	free(offs);
+	return ret;
+nomem:
+	nlmsg_free(msg);
+	free(offs);
+	pg_err("out of memory");
+	return -ENOMEM;
+}
+
+int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		   unsigned int flags)
+{
+	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags);
+}
+
+int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		      unsigned int flags)
+{
+	return dev_op(nl, PCIGUARD_CMD_DEV_RELEASE, "release", bdfs, n, flags);
+}
+
+struct monitor_ctx {
+	pg_event_fn fn;
+	void *arg;
+	int stop;
+};
+
+static int event_cb(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct monitor_ctx *m = arg;
+	struct pg_event_msg ev = { 0 };
+	struct nlattr *a;
+	int rem;
+
+	if (gnlh->cmd != PCIGUARD_CMD_EVENT)
+		return NL_OK;
+	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		switch (nla_type(a)) {
+		case PCIGUARD_A_DEV_EVENT:
+			ev.type = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_TIMESTAMP:
+			ev.timestamp = nla_get_u64(a);
+			break;
+		case PCIGUARD_A_DEV_DOMAIN:
+			ev.has_bdf = true;
+			ev.bdf.domain = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_BUS:
+			ev.bdf.bus = nla_get_u8(a);
+			break;
+		case PCIGUARD_A_DEV_SLOT:
+			ev.bdf.slot = nla_get_u8(a);
+			break;
+		case PCIGUARD_A_DEV_FUNCTION:
+			ev.bdf.function = nla_get_u8(a);
+			break;
+		case PCIGUARD_A_DEV_STATE:
+			ev.state = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_REFUSED:
+			ev.refused = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_RESET_ERRNO:
+			ev.has_reset = true;
+			ev.reset_errno = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_RESET_MSECS:
+			ev.reset_msecs = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_EVENT_DRIVER:
+			nla_strlcpy(ev.driver, a, sizeof(ev.driver));
+			break;
+		case PCIGUARD_A_DEV_LOST:
+			ev.lost = nla_get_u32(a);
+			break;
+		default:
+			break;
+		}
+	}
+	if (ev.has_bdf)
+		pg_bdf_format(ev.bdf_str, sizeof(ev.bdf_str), &ev.bdf);
+	if (m->fn(&ev, m->arg)) {
+		m->stop = 1;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int pg_nl_monitor(struct pg_nl *nl, pg_event_fn fn, void *arg)
+{
+	struct monitor_ctx m = { .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int grp, ret;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, PCIGUARD_GENL_NAME,
+				    PCIGUARD_MCGRP_EVENTS);
+	if (grp < 0) {
+		pg_err("the pciguard module has no '%s' group; is it older "
+		       "than this pciguard?", PCIGUARD_MCGRP_EVENTS);
+		return -ENOENT;
+	}
+	ret = nl_socket_add_membership(nl->sk, grp);
+	if (ret < 0) {
+		pg_err("cannot listen for pciguard events: %s",
+		       nl_geterror(ret));
+		return -EIO;
+	}
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &m);
+	/* Events are unsolicited: no sequence numbers to check. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	fprintf(stderr, "%s: listening for events (interrupt to stop)\n",
+		pg_prog);
+	while (!m.stop) {
+		ret = nl_recvmsgs(nl->sk, cb);
+		if (ret < 0 && ret != -NLE_INTR && !m.stop) {
+			nl_cb_put(cb);
+			pg_err("cannot read pciguard events: %s",
+			       nl_geterror(ret));
+			return -EIO;
+		}
+	}
+	nl_cb_put(cb);
+	return 0;
 }

@@ -17,4 +17,34 @@ int pg_nl_dev_get(struct pg_nl *nl, const struct pg_bdf *bdf,
 		  struct pg_dev *out);
 int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out);
 
+/* Flags of pg_nl_dev_hide() and pg_nl_dev_release(). */
+#define PG_OP_FORCE	0x1
+#define PG_OP_TO_HOST	0x2
+
+int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		   unsigned int flags);
+int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		      unsigned int flags);
+
+/* One PCIGUARD_CMD_EVENT. */
+struct pg_event_msg {
+	uint32_t type;			/* enum pciguard_event */
+	uint64_t timestamp;		/* CLOCK_REALTIME ns */
+	bool has_bdf;
+	struct pg_bdf bdf;
+	char bdf_str[PG_BDF_STRLEN];
+	uint32_t state;
+	uint32_t refused;
+	bool has_reset;
+	uint32_t reset_errno;
+	uint32_t reset_msecs;
+	uint32_t lost;
+	char driver[PCIGUARD_DRIVER_NAME_MAX];
+};
+
+/* Called per event; return non-zero to stop listening. */
+typedef int (*pg_event_fn)(const struct pg_event_msg *ev, void *arg);
+
+int pg_nl_monitor(struct pg_nl *nl, pg_event_fn fn, void *arg);
+
 #endif

@@ -24,6 +24,10 @@ static const struct {
 	{ "list", list_main, "List managed PCI devices (--all: every device)" },
 	{ "show", show_main, "Show everything known about one PCI device" },
 	{ "usb", usb_main, "Find the PCI controller behind a USB bus or device" },
+	{ "hide", hide_main, "Take PCI devices into custody (quarantine)" },
+	{ "release", release_main, "Give devices in custody back to dom0 (--to-host)" },
+	{ "monitor", monitor_main, "Print custody events as they happen" },
+	{ "cmdline", cmdline_main, "Check a pciguard.hide= string before rebooting" },
 };
 
 /* "pciguard: " + message + newline on stderr: every error goes through here. */
@@ -118,7 +122,7 @@ static void usage(FILE *f)
 		"Custody of PCI devices meant for guest VMs.\n\n"
 		"Commands:\n", pg_prog);
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(f, "  %-6s %s\n", subcommands[i].name,
+		fprintf(f, "  %-8s %s\n", subcommands[i].name,
 			subcommands[i].help);
 	fprintf(f, "\n'%s COMMAND --help' shows a command's options; "
 		"pciguard(8) has the details.\n", pg_prog);

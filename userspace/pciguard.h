@@ -34,6 +34,7 @@ const char *pg_describe(const struct pg_dev *dev, char *buf, size_t len);
 void pg_names_exit(void);
 
 /* usbsys.c: USB buses and devices from sysfs. */
+const char *pg_sysfs(void);
 #define PG_MAX_USB_BUSES 16
 int pg_usb_buses_of(const char *bdf, int *buses, int max);
 int pg_usb_bus_controller(int bus, char *bdf, size_t len);

@@ -37,6 +37,29 @@ static bool same_slot(const struct pg_dev *a, const struct pg_dev *b)
 	       a->bdf.slot == b->bdf.slot && a->bdf.function != b->bdf.function;
 }
 
+/* The custody lines of show: why pciguard holds it, since when, etc. */
+static void print_custody(const struct pg_dev *d)
+{
+	char buf[96];
+
+	if (!d->in_custody)
+		return;
+	pg_time_format(d->since, buf, sizeof(buf));
+	printf("  %-16s %s, since %s\n", "custody",
+	       d->custody == PCIGUARD_CUSTODY_BOOT ?
+	       "boot (the hide= parameter)" : "runtime (pciguard hide)", buf);
+	printf("  %-16s %s\n", "original driver",
+	       d->orig_driver[0] ? d->orig_driver :
+	       "none (no dom0 driver had it)");
+	pg_reset_result(d, buf, sizeof(buf));
+	printf("  %-16s %s\n", "quarantine reset", buf);
+	if (d->refused)
+		printf("  %-16s %u (latest: %s)\n", "refused rebinds",
+		       d->refused, d->last_refused);
+	else
+		printf("  %-16s 0\n", "refused rebinds");
+}
+
 static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
 {
 	char buf[512];
@@ -45,6 +68,13 @@ static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
 	int nbuses, i;
 	size_t k;
 
+	if (d->absent) {
+		printf("%s  (absent: not on the bus now; pciguard takes it "
+		       "again when it returns)\n", d->bdf_str);
+		printf("  %-16s %s\n", "state", pg_state_name(d->state));
+		print_custody(d);
+		return;
+	}
 	printf("%s  %s\n", d->bdf_str, pg_describe(d, buf, sizeof(buf)));
 	printf("  %-16s %04x:%04x (subsystem %04x:%04x)\n", "vendor:device",
 	       d->vendor, d->device, d->subsys_vendor, d->subsys_device);
@@ -56,6 +86,7 @@ static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
 	printf("  %-16s %s\n", "multifunction", d->multifunction ? "yes" : "no");
 	printf("  %-16s %s\n", "driver", d->driver[0] ? d->driver : "none");
 	printf("  %-16s %s\n", "state", pg_state_name(d->state));
+	print_custody(d);
 	if (d->has_iommu_group)
 		printf("  %-16s %u\n", "iommu group", d->iommu_group);
 	else

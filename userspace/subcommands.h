@@ -5,5 +5,9 @@
 int list_main(int argc, char **argv);
 int show_main(int argc, char **argv);
 int usb_main(int argc, char **argv);
+int hide_main(int argc, char **argv);
+int release_main(int argc, char **argv);
+int monitor_main(int argc, char **argv);
+int cmdline_main(int argc, char **argv);
 
 #endif

@@ -12,7 +12,8 @@
 
 #include "pciguard.h"
 
-static const char *sysfs(void)
+/* Where sysfs is: PCIGUARD_SYSFS (for tests), else /sys. */
+const char *pg_sysfs(void)
 {
 	const char *root = getenv("PCIGUARD_SYSFS");
 
@@ -32,7 +33,7 @@ int pg_usb_buses_of(const char *bdf, int *buses, int max)
 	int n = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", sysfs(), bdf);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", pg_sysfs(), bdf);
 	d = opendir(path);
 	if (!d)
 		return 0;
@@ -56,7 +57,7 @@ bool pg_usb_bus_exists(int bus)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/bus/usb/devices/usb%d", sysfs(), bus);
+	snprintf(path, sizeof(path), "%s/bus/usb/devices/usb%d", pg_sysfs(), bus);
 	return access(path, F_OK) == 0;
 }
 
@@ -72,7 +73,7 @@ int pg_usb_bus_controller(int bus, char *bdf, size_t len)
 	char *slash;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/bus/usb/devices/usb%d", sysfs(), bus);
+	snprintf(path, sizeof(path), "%s/bus/usb/devices/usb%d", pg_sysfs(), bus);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return -ENOENT;
@@ -128,7 +129,7 @@ int pg_usb_devices(struct pg_usb_dev **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	snprintf(dir, sizeof(dir), "%s/bus/usb/devices", sysfs());
+	snprintf(dir, sizeof(dir), "%s/bus/usb/devices", pg_sysfs());
 	d = opendir(dir);
 	if (!d)
 		return 0;

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pciguard hide [--force] BDF...
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netlink.h"
+#include "pciguard.h"
+#include "policy.h"
+#include "subcommands.h"
+
+static const char hide_usage[] =
+	"Usage: pciguard hide [--force] BDF...\n"
+	"\n"
+	"Take PCI devices into pciguard's custody (quarantine): unbind them\n"
+	"from their dom0 driver, pin them to pciguard so that no dom0 driver\n"
+	"can bind them, turn bus mastering off and reset them. All or nothing.\n"
+	"  -f, --force  also take storage and display controllers dom0 drives\n";
+
+/* Devices whose parent bridge is @bridge, as "a, b, c" into @buf. */
+static void devices_behind(const struct pg_devlist *list, const char *bridge,
+			   char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < list->n && used < len; i++) {
+		if (strcmp(list->dev[i].parent, bridge))
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s",
+				 used ? ", " : "", list->dev[i].bdf_str);
+	}
+}
+
+/* Explain why pciguard will not take @d; the kernel says the same. */
+static void explain(const struct pg_devlist *list, const struct pg_dev *d,
+		    enum pg_custody_verdict v)
+{
+	char behind[512];
+
+	switch (v) {
+	case PG_CUSTODY_HOST_BRIDGE:
+		pg_err("cannot hide %s: it is a host bridge, part of the "
+		       "platform; it cannot go to a guest", d->bdf_str);
+		break;
+	case PG_CUSTODY_BRIDGE:
+		devices_behind(list, d->bdf_str, behind, sizeof(behind));
+		pg_err("cannot hide %s: it is a PCI-to-PCI bridge or root port, "
+		       "and a guest given it would get every device behind it; "
+		       "hide the devices behind it instead: %s", d->bdf_str,
+		       behind[0] ? behind : "(none present now)");
+		break;
+	case PG_CUSTODY_HEADER:
+		pg_err("cannot hide %s: its configuration header is type %u "
+		       "(bridge or CardBus); only type 0 endpoints can go to a "
+		       "guest", d->bdf_str, d->hdr_type);
+		break;
+	case PG_CUSTODY_STORAGE:
+		pg_err("cannot hide %s: dom0 drives it with %s as a storage "
+		       "controller and may lose its disks (even its root file "
+		       "system); if dom0 does not need it, run again with "
+		       "--force", d->bdf_str, d->driver);
+		break;
+	case PG_CUSTODY_DISPLAY:
+		pg_err("cannot hide %s: dom0 drives it with %s as a display "
+		       "controller and may lose its console; if dom0 does not "
+		       "need it, run again with --force", d->bdf_str,
+		       d->driver);
+		break;
+	case PG_CUSTODY_OK:
+		break;
+	}
+}
+
+int hide_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct pg_devlist list = { 0 };
+	struct pg_bdf *bdfs = NULL;
+	bool force = false;
+	struct pg_nl *nl;
+	int c, ret = PG_EXIT_ERR;
+	size_t n, i;
+	char res[96];
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			force = true;
+			break;
+		case 'h':
+			fputs(hide_usage, stdout);
+			return PG_EXIT_OK;
+		default:
+			return pg_usage_err(hide_usage, "hide: unknown option '%s'",
+					    argv[optind - 1]);
+		}
+	}
+	n = argc - optind;
+	if (!n)
+		return pg_usage_err(hide_usage,
+				    "hide: which devices? give one BDF or more");
+	bdfs = calloc(n, sizeof(*bdfs));
+	if (!bdfs) {
+		pg_err("out of memory");
+		return PG_EXIT_ERR;
+	}
+	for (i = 0; i < n; i++) {
+		if (pg_parse_bdf_arg(argv[optind + i], &bdfs[i])) {
+			free(bdfs);
+			return PG_EXIT_USAGE;
+		}
+	}
+
+	if (pg_nl_open(&nl)) {
+		free(bdfs);
+		return PG_EXIT_ERR;
+	}
+	if (pg_nl_dev_dump(nl, &list))
+		goto out;
+
+	/* Check every device first: nothing changes unless all can go. */
+	for (i = 0; i < n; i++) {
+		const struct pg_dev *d = pg_devlist_find(&list, &bdfs[i]);
+		struct pg_custody_facts f;
+		enum pg_custody_verdict v;
+		char name[PG_BDF_STRLEN];
+
+		if (!d || d->absent) {
+			pg_bdf_format(name, sizeof(name), &bdfs[i]);
+			pg_err("cannot hide %s: there is no PCI device at that "
+			       "address ('pciguard list --all' lists them)",
+			       name);
+			goto out;
+		}
+		if (d->state != PCIGUARD_STATE_HOST)
+			continue;
+		f.class = d->class;
+		f.hdr_type = d->hdr_type;
+		/* The kernel knows the secondary bus; children say it too. */
+		f.has_subordinate = false;
+		for (size_t k = 0; k < list.n; k++)
+			if (!strcmp(list.dev[k].parent, d->bdf_str))
+				f.has_subordinate = true;
+		f.bound = d->driver[0] != '\0';
+		v = pg_custody_check(&f, force);
+		if (v != PG_CUSTODY_OK) {
+			explain(&list, d, v);
+			goto out;
+		}
+	}
+
+	if (pg_nl_dev_hide(nl, bdfs, n, force ? PG_OP_FORCE : 0))
+		goto out;
+
+	for (i = 0; i < n; i++) {
+		const struct pg_dev *before = pg_devlist_find(&list, &bdfs[i]);
+		struct pg_dev d;
+
+		if (pg_nl_dev_get(nl, &bdfs[i], &d))
+			goto out;
+		if (before && before->state != PCIGUARD_STATE_HOST) {
+			printf("%s: already quarantined\n", d.bdf_str);
+			continue;
+		}
+		pg_reset_result(&d, res, sizeof(res));
+		printf("%s: quarantined (was %s; reset %s)\n", d.bdf_str,
+		       d.orig_driver[0] ? d.orig_driver : "not bound", res);
+	}
+	ret = PG_EXIT_OK;
+out:
+	pg_devlist_free(&list);
+	pg_nl_close(nl);
+	free(bdfs);
+	return ret;
+}

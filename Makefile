@@ -6,7 +6,11 @@
 
 KDIR ?= $(shell scripts/kdir.sh)
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
-VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh unload.sh
+VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh \
+	custody.sh rebind.sh hide_param.sh unload.sh
+# A second boot: pciguard.hide= on the kernel command line, module loaded
+# before any driver (as an initramfs hook does).
+VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard"
 VM_BINS = --bin $(CURDIR)/userspace/pciguard --bin $(CURDIR)/build/progs/nl_errors
 
 all: module cli
@@ -23,6 +27,9 @@ deps:
 unit:
 	$(MAKE) -C selftests/unit run
 
+fuzz:
+	$(MAKE) -C selftests/fuzz run
+
 lint:
 	KDIR=$(KDIR) scripts/lint.sh
 
@@ -34,9 +41,14 @@ build/progs/nl_errors: selftests/vm/progs/nl_errors.c kmod/uapi/pciguard.h
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 		-Ikmod -Ibuild/ksrc/selftests -o $@ $<
 
+# Each boot prints its own closing "N passed, N failed" line.
 vmtest: all build/progs/nl_errors
+	rc=0; \
 	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
-		$(VM_BINS) $(VM_TESTS)
+		$(VM_BINS) $(VM_TESTS) || rc=1; \
+	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
+		$(VM_BINS) $(VM_BOOT_HIDE) boot_hide.sh || rc=1; \
+	exit $$rc
 
 check: deps
 	scripts/check.sh
@@ -52,4 +64,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module cli deps unit lint vmtest check demo clean
+.PHONY: all module cli deps unit fuzz lint vmtest check demo clean

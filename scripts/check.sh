@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build, then unit tests, lint and the VM tests. Every stage
-# runs even when an earlier one failed; the closing line totals them all.
+# make check: build, then unit tests, fuzzing, lint and the VM tests. Every
+# stage runs even when an earlier one failed; the closing line totals them all.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -15,20 +15,26 @@ stage() {	# stage NAME CMD...: run a stage that writes its own result
 	"$@"
 }
 
-# The VM rig prints its own closing "N passed, N failed[, N skipped]" line
-# (a crash or timeout counts as a failure there); record it.
+# The VM rig prints a closing "N passed, N failed[, N skipped]" line per
+# boot (a crash or timeout counts as a failure there); add them up.
+VM_BOOTS=2
 vm_stage() {
-	local log=$RESULTS_DIR/vm.log line p f s
+	local log=$RESULTS_DIR/vm.log line p=0 f=0 s=0 n=0 x
 	make -s vmtest 2>&1 | tee "$log"
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
-	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
-	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
-	if [ -z "$line" ]; then
-		echo "not ok - the VM stage printed no result"
-		p=0 f=1
+	while read -r line; do
+		x=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+		p=$((p + ${x:-0}))
+		x=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+		f=$((f + ${x:-0}))
+		x=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+		s=$((s + ${x:-0}))
+		n=$((n + 1))
+	done < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log")
+	if [ "$n" -ne "$VM_BOOTS" ]; then
+		echo "not ok - $n of $VM_BOOTS VM boots printed a result"
+		f=$((f + 1))
 	fi
-	echo "${p:-0} ${f:-0} ${s:-0}" > "$RESULTS_DIR/vm"
+	echo "$p $f $s" > "$RESULTS_DIR/vm"
 }
 
 if ! make -s all; then
@@ -36,17 +42,18 @@ if ! make -s all; then
 	echo "0 1 0" > "$RESULTS_DIR/build"
 else
 	stage unit make -s -C selftests/unit run
+	stage fuzz scripts/tap-run.sh fuzz "make -s -C selftests/fuzz run"
 	stage lint scripts/tap-run.sh lint scripts/lint.sh
 	stage vm vm_stage
 fi
 
 pass=0 fail=0 skip=0
-for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/lint "$RESULTS_DIR"/vm "$RESULTS_DIR"/build; do
+for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/fuzz "$RESULTS_DIR"/lint "$RESULTS_DIR"/vm "$RESULTS_DIR"/build; do
 	[ -f "$f" ] || continue
 	read -r p f_ s < "$f"
 	pass=$((pass + p)) fail=$((fail + f_)) skip=$((skip + s))
 done
-for stage in unit lint vm; do
+for stage in unit fuzz lint vm; do
 	[ -f "$RESULTS_DIR/$stage" ] || { echo "stage $stage produced no result"; fail=$((fail + 1)); }
 done
 echo "$pass passed, $fail failed, $skip skipped"

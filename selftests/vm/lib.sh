@@ -139,3 +139,55 @@ without_autoload() {
 	echo "$_mp" > /proc/sys/kernel/modprobe
 	return $_rc
 }
+
+# ---- pciguard events ---------------------------------------------------
+
+# monitor_start FILE: run "pciguard monitor --json" in the background,
+# appending events to FILE, and wait until it listens. Sets MONITOR_PID.
+monitor_start() {
+	: >"$1"
+	: >"$1.err"
+	pciguard monitor --json >>"$1" 2>"$1.err" &
+	MONITOR_PID=$!
+	wait_for 5 grep -q listening "$1.err"
+}
+
+# monitor_stop: stop the monitor monitor_start started.
+monitor_stop() {
+	[ -n "${MONITOR_PID:-}" ] || return 0
+	kill "$MONITOR_PID" 2>/dev/null
+	wait "$MONITOR_PID" 2>/dev/null
+	MONITOR_PID=
+}
+
+# event_seen FILE EVENT BDF [DRIVER]: has the monitor written an event of
+# type EVENT for BDF (and, if given, naming DRIVER)?
+event_seen() {
+	# Not jq -e: jq 1.6 takes its status from the last input line only.
+	jq -c --arg e "$2" --arg b "$3" --arg d "${4:-}" \
+		'select(.event == $e and .bdf == $b and ($d == "" or .driver == $d))' \
+		"$1" 2>/dev/null | grep -q .
+}
+
+# check_event DESC FILE EVENT BDF [DRIVER]: ok once the event shows up
+# (events are sent from a work item: allow a few seconds).
+check_event() {
+	_desc=$1
+	shift
+	if wait_for 5 event_seen "$@"; then
+		ok "$_desc"
+	else
+		not_ok "$_desc" "$(printf 'wanted: %s %s %s\nevents:\n%s' "$2" "$3" "${4:-}" "$(cat "$1")")"
+	fi
+}
+
+# count_events FILE EVENT BDF: how many such events the monitor wrote.
+count_events() {
+	jq -c --arg e "$2" --arg b "$3" 'select(.event == $e and .bdf == $b)' \
+		"$1" 2>/dev/null | wc -l
+}
+
+# pg_json BDF FILTER: a field of "pciguard show --json BDF".
+pg_json() {
+	pciguard show --json "$1" | jq -r "$2"
+}

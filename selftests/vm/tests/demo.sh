@@ -52,5 +52,43 @@ say "7. Mistakes get a clear message and exit status 2 (usage) or 1 (error)"
 step 2 "a malformed BDF is a usage error" pciguard show 1:2
 step 1 "an absent device is an error" pciguard show 0000:09:00.0
 
+say "8. Check a pciguard.hide= string before rebooting with it"
+step 0 "cmdline --check: a good string" pciguard cmdline --check '(0000:02:00.0)(03:00.*)'
+step 1 "cmdline --check: a typo is pointed at" pciguard cmdline --check '(00:1a.0)(0g:00.0)'
+
+say "9. Take devices into custody: unbound from dom0, pinned to pciguard, reset"
+ev=/tmp/demo.events
+monitor_start "$ev"
+echo "   (pciguard monitor --json is recording events in the background)"
+step 0 "hide two NICs" pciguard hide "$virtio" 02:00.0
+step 0 "list: what pciguard holds" pciguard list
+
+say "10. What pciguard will not take, and why"
+step 1 "a root port" pciguard hide 00:10.0
+step 1 "dom0's disk controller (needs --force)" pciguard hide 00:1f.2
+
+say "11. No dom0 driver gets a quarantined device back"
+printf '\n$ echo %s > /sys/bus/pci/drivers/virtio-pci/bind\n' "$virtio"
+echo "$virtio" > /sys/bus/pci/drivers/virtio-pci/bind
+check_eq "a driver's bind file is refused" 1 $?
+printf '\n$ echo 1 > /sys/bus/pci/devices/%s/remove; echo 1 > /sys/bus/pci/rescan\n' "$virtio"
+echo 1 > "/sys/bus/pci/devices/$virtio/remove"
+echo 1 > /sys/bus/pci/rescan
+wait_for 5 test -e "/sys/bus/pci/devices/$virtio/driver"
+check_eq "after remove+rescan it is with pciguard again" pciguard "$(pci_driver "$virtio")"
+step 0 "show: refused rebinds are counted" pciguard show "$virtio"
+wait_for 5 event_seen "$ev" quarantined "$virtio"
+monitor_stop
+printf '\n$ cat events.json   # what pciguard monitor --json printed\n'
+cat "$ev"
+
+say "12. The module cannot be unloaded while it holds devices"
+step 1 "rmmod pciguard is refused" rmmod pciguard
+
+say "13. Back to dom0 only when the admin says so"
+step 1 "release without --to-host explains why a reboot is safer" pciguard release "$virtio"
+step 0 "release --to-host: reset, then the original driver" pciguard release --to-host "$virtio" 02:00.0
+step 0 "nothing in custody" pciguard list
+
 echo
 tap_end

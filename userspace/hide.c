@@ -105,21 +105,11 @@ int hide_main(int argc, char **argv)
 					    argv[optind - 1]);
 		}
 	}
-	n = argc - optind;
-	if (!n)
-		return pg_usage_err(hide_usage,
-				    "hide: which devices? give one BDF or more");
-	bdfs = calloc(n, sizeof(*bdfs));
-	if (!bdfs) {
-		pg_err("out of memory");
-		return PG_EXIT_ERR;
-	}
-	for (i = 0; i < n; i++) {
-		if (pg_parse_bdf_arg(argv[optind + i], &bdfs[i])) {
-			free(bdfs);
-			return PG_EXIT_USAGE;
-		}
-	}
+	ret = pg_parse_bdf_args(argc, argv, hide_usage, "hide", &bdfs);
+	if (ret < 0)
+		return -ret;
+	n = ret;
+	ret = PG_EXIT_ERR;
 
 	if (pg_nl_open(&nl)) {
 		free(bdfs);

@@ -100,6 +100,36 @@ int pg_parse_bdf_arg(const char *arg, struct pg_bdf *out)
 	return -EINVAL;
 }
 
+/*
+ * The BDF operands of @verb (argv[optind..]) into a new array at *@out.
+ * Return: how many (at least one), or minus the exit code to return after
+ * the error was printed.
+ */
+int pg_parse_bdf_args(int argc, char **argv, const char *usage,
+		      const char *verb, struct pg_bdf **out)
+{
+	int n = argc - optind, i;
+	struct pg_bdf *bdfs;
+
+	if (n <= 0)
+		return -pg_usage_err(usage,
+				     "%s: which devices? give one BDF or more",
+				     verb);
+	bdfs = calloc(n, sizeof(*bdfs));
+	if (!bdfs) {
+		pg_err("out of memory");
+		return -PG_EXIT_ERR;
+	}
+	for (i = 0; i < n; i++) {
+		if (pg_parse_bdf_arg(argv[optind + i], &bdfs[i])) {
+			free(bdfs);
+			return -PG_EXIT_USAGE;
+		}
+	}
+	*out = bdfs;
+	return n;
+}
+
 /* Every PCI device, from the module. Return: 0 or a negative errno. */
 int pg_load_devices(struct pg_devlist *list)
 {

@@ -23,6 +23,8 @@ int pg_usage_err(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int pg_json_opts(int argc, char **argv, const char *usage, bool *json);
 int pg_parse_bdf_arg(const char *arg, struct pg_bdf *out);
+int pg_parse_bdf_args(int argc, char **argv, const char *usage,
+		      const char *verb, struct pg_bdf **out);
 int pg_load_devices(struct pg_devlist *list);
 
 /* names.c: names from pci.ids through libpci, as lspci prints them. */

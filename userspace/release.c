@@ -99,21 +99,11 @@ int release_main(int argc, char **argv)
 					    argv[optind - 1]);
 		}
 	}
-	n = argc - optind;
-	if (!n)
-		return pg_usage_err(release_usage,
-				    "release: which devices? give one BDF or more");
-	bdfs = calloc(n, sizeof(*bdfs));
-	if (!bdfs) {
-		pg_err("out of memory");
-		return PG_EXIT_ERR;
-	}
-	for (i = 0; i < n; i++) {
-		if (pg_parse_bdf_arg(argv[optind + i], &bdfs[i])) {
-			free(bdfs);
-			return PG_EXIT_USAGE;
-		}
-	}
+	ret = pg_parse_bdf_args(argc, argv, release_usage, "release", &bdfs);
+	if (ret < 0)
+		return -ret;
+	n = ret;
+	ret = PG_EXIT_ERR;
 
 	if (!to_host) {
 		pg_err("not releasing %s%s: a device in custody may have been "
@@ -122,8 +112,9 @@ int release_main(int argc, char **argv)
 		       "driver takes it (firmware, DMA set-up, option ROM).",
 		       argv[optind], n > 1 ? " and the others" : "");
 		fprintf(stderr,
-			"The safer way back is a reboot: take the device off "
-			"pciguard.hide= and reboot.\n"
+			"The safer way back is a reboot, which ends runtime "
+			"custody (if pciguard.hide= names the device, take it "
+			"off first).\n"
 			"To give it to dom0 now, say so: pciguard release "
 			"--to-host");
 		for (i = 0; i < n; i++)

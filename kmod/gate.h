@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The handoff gate's reasoning: which reset a device would get, who else
+ * that reset hits, which devices must move with it, and whether a handoff
+ * of a given set of devices is safe. Pure C over plain facts, shared by
+ * the module (which gathers the facts from struct pci_dev and enforces the
+ * verdict), the CLI and the unit tests.
+ */
+#ifndef _PCIGUARD_GATE_H
+#define _PCIGUARD_GATE_H
+
+#include "bdf.h"
+#include "compat.h"
+
+/* Most devices the gate reasons about at once (the whole topology). */
+#define PG_GATE_MAX_DEVS	1024
+
+/**
+ * struct pg_gate_dev - what the gate knows about one PCI device
+ * @bdf: its address
+ * @parent: index of its upstream bridge in the array, -1 on a root bus
+ * @bridge: it forwards to a secondary bus (or is a host bridge): never
+ *	handed over, never a co-assignment member
+ * @func_reset: enum pciguard_reset_method of the first method that resets
+ *	this function alone (device specific, ACPI, FLR, AF FLR, PM), or
+ *	PCIGUARD_RESET_UNSPEC when there is none
+ * @bus_reset: its parent bridge can reset the secondary bus
+ * @iommu_group: its IOMMU group, or -1
+ * @requested: part of the handoff being judged
+ */
+struct pg_gate_dev {
+	struct pg_bdf bdf;
+	int parent;
+	bool bridge;
+	u8 func_reset;
+	bool bus_reset;
+	int iommu_group;
+	bool requested;
+};
+
+/* Why a handoff is not safe; a bit mask. */
+#define PG_GATE_NO_RESET	0x1	/* no reset at all */
+#define PG_GATE_RESET_SPLIT	0x2	/* the bus reset hits devices left out */
+#define PG_GATE_GROUP_SPLIT	0x4	/* IOMMU group members left out */
+
+/**
+ * struct pg_gate_verdict - the gate's answer for one device
+ * @reset: enum pciguard_reset_method pciguard would use: the function
+ *	reset, else PCIGUARD_RESET_BUS, else PCIGUARD_RESET_UNSPEC (none)
+ * @hits: indexes of the other devices that reset also resets
+ * @n_hits: valid entries in @hits
+ * @missing: indexes of devices that must move with this one and are not
+ *	in the request (same IOMMU group, or hit by its only reset)
+ * @n_missing: valid entries in @missing
+ * @problems: PG_GATE_* bits; 0 when the handoff is strict
+ * @ok: the handoff may go ahead: no problems, or no-strict-reset given
+ */
+struct pg_gate_verdict {
+	u8 reset;
+	u16 hits[32];
+	unsigned int n_hits;
+	u16 missing[32];
+	unsigned int n_missing;
+	u32 problems;
+	bool ok;
+};
+
+void pg_gate_judge(const struct pg_gate_dev *devs, unsigned int n,
+		   unsigned int idx, bool no_strict_reset,
+		   struct pg_gate_verdict *v);
+
+#endif /* _PCIGUARD_GATE_H */

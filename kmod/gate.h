@@ -11,9 +11,13 @@
 
 #include "bdf.h"
 #include "compat.h"
+#include "uapi/pciguard.h"
 
 /* Most devices the gate reasons about at once (the whole topology). */
 #define PG_GATE_MAX_DEVS	1024
+
+/* Most devices a verdict lists as hit by a reset, or as missing. */
+#define PG_GATE_MAX_SET		32
 
 /**
  * struct pg_gate_dev - what the gate knows about one PCI device
@@ -38,10 +42,10 @@ struct pg_gate_dev {
 	bool requested;
 };
 
-/* Why a handoff is not safe; a bit mask. */
-#define PG_GATE_NO_RESET	0x1	/* no reset at all */
-#define PG_GATE_RESET_SPLIT	0x2	/* the bus reset hits devices left out */
-#define PG_GATE_GROUP_SPLIT	0x4	/* IOMMU group members left out */
+/* Why a handoff is not safe: enum pciguard_problem bits. */
+#define PG_GATE_NO_RESET	PCIGUARD_PROBLEM_NO_RESET
+#define PG_GATE_RESET_SPLIT	PCIGUARD_PROBLEM_RESET_SPLIT
+#define PG_GATE_GROUP_SPLIT	PCIGUARD_PROBLEM_GROUP_SPLIT
 
 /**
  * struct pg_gate_verdict - the gate's answer for one device
@@ -57,9 +61,9 @@ struct pg_gate_dev {
  */
 struct pg_gate_verdict {
 	u8 reset;
-	u16 hits[32];
+	u16 hits[PG_GATE_MAX_SET];
 	unsigned int n_hits;
-	u16 missing[32];
+	u16 missing[PG_GATE_MAX_SET];
 	unsigned int n_missing;
 	u32 problems;
 	bool ok;

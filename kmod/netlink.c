@@ -16,6 +16,7 @@
 #include <net/genetlink.h>
 
 #include "bus.h"
+#include "check.h"
 #include "custody.h"
 #include "devinfo.h"
 #include "event.h"
@@ -37,6 +38,12 @@ static const struct nla_policy pg_dev_op_policy[PCIGUARD_A_DEV_TO_HOST + 1] = {
 	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
 	[PCIGUARD_A_DEV_FORCE] = { .type = NLA_FLAG },
 	[PCIGUARD_A_DEV_TO_HOST] = { .type = NLA_FLAG },
+};
+
+/* DEV_CHECK: target nests and the admin's acceptance of a weak reset. */
+static const struct nla_policy pg_dev_check_policy[PCIGUARD_A_DEV_NO_STRICT_RESET + 1] = {
+	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
+	[PCIGUARD_A_DEV_NO_STRICT_RESET] = { .type = NLA_FLAG },
 };
 
 static const struct genl_multicast_group pg_mcgrps[] = {
@@ -405,6 +412,84 @@ static int pg_nl_dev_release_doit(struct sk_buff *skb, struct genl_info *info)
 	return pg_nl_dev_op(info, true);
 }
 
+static int pg_nl_put_result(struct sk_buff *skb, const struct pg_target *t,
+			    const struct pg_check_result *r)
+{
+	struct nlattr *nest;
+	unsigned int k;
+
+	nest = nla_nest_start(skb, PCIGUARD_A_DEV_RESULT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PCIGUARD_A_DEV_DOMAIN, t->bdf.domain) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_BUS, t->bdf.bus) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_SLOT, t->bdf.slot) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_FUNCTION, t->bdf.function) ||
+	    pg_nl_put_bdf(skb, PCIGUARD_A_DEV_BDF, &t->bdf) ||
+	    nla_put_u8(skb, PCIGUARD_A_DEV_ALLOWED, r->v.ok) ||
+	    nla_put_u32(skb, PCIGUARD_A_DEV_RESET_USED, r->v.reset) ||
+	    nla_put_u32(skb, PCIGUARD_A_DEV_PROBLEMS, r->v.problems))
+		return -EMSGSIZE;
+	if (r->has_bridge &&
+	    pg_nl_put_bdf(skb, PCIGUARD_A_DEV_RESET_BRIDGE, &r->bridge))
+		return -EMSGSIZE;
+	for (k = 0; k < r->v.n_hits; k++)
+		if (pg_nl_put_bdf(skb, PCIGUARD_A_DEV_RESET_HITS, &r->hits[k]))
+			return -EMSGSIZE;
+	for (k = 0; k < r->v.n_missing; k++)
+		if (pg_nl_put_bdf(skb, PCIGUARD_A_DEV_MISSING, &r->missing[k]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int pg_nl_dev_check_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool no_strict = nla_get_flag(info->attrs[PCIGUARD_A_DEV_NO_STRICT_RESET]);
+	struct pg_check_result *res = NULL;
+	struct pg_target *t;
+	struct sk_buff *msg;
+	int n, i, ret;
+	void *hdr;
+
+	t = kcalloc(PCIGUARD_MAX_TARGETS, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	n = pg_nl_targets(info, t, false);
+	if (n < 0) {
+		kfree(t);
+		return n;
+	}
+	res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
+	ret = res ? pg_check(t, n, no_strict, res, info->extack) : -ENOMEM;
+	if (ret)
+		goto out;
+
+	/* Each result: a few attributes and up to 2 * 32 addresses. */
+	msg = genlmsg_new(n * (256 + 2 * PG_GATE_MAX_SET * 24), GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &pg_genl_family, 0, PCIGUARD_CMD_DEV_CHECK);
+	ret = hdr ? 0 : -EMSGSIZE;
+	for (i = 0; !ret && i < n; i++)
+		ret = pg_nl_put_result(msg, &t[i], &res[i]);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	for (i = 0; i < n; i++)
+		pci_dev_put(t[i].pdev);
+	kvfree(res);
+	kfree(t);
+	return ret;
+}
+
 static const struct genl_ops pg_genl_ops[] = {
 	{
 		.cmd = PCIGUARD_CMD_DEV_GET,
@@ -426,6 +511,12 @@ static const struct genl_ops pg_genl_ops[] = {
 		.policy = pg_dev_op_policy,
 		.maxattr = ARRAY_SIZE(pg_dev_op_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PCIGUARD_CMD_DEV_CHECK,
+		.doit = pg_nl_dev_check_doit,
+		.policy = pg_dev_check_policy,
+		.maxattr = ARRAY_SIZE(pg_dev_check_policy) - 1,
 	},
 };
 

@@ -100,6 +100,29 @@
  *          Targets as for DEV_HIDE, all or nothing. An absent device's
  *          custody entry is dropped.
  *
+ * PCIGUARD_CMD_DEV_CHECK
+ *    do:   judge a handoff of the target devices (nests as for DEV_HIDE)
+ *          without changing anything. PCIGUARD_A_DEV_NO_STRICT_RESET says
+ *          the admin would accept a handoff without strict reset. The
+ *          reply carries one PCIGUARD_A_DEV_RESULT nest per target, in
+ *          request order, each with the naming attributes,
+ *          PCIGUARD_A_DEV_BDF and:
+ *
+ *    PCIGUARD_A_DEV_ALLOWED        u8: 1 when the handoff may go ahead
+ *    PCIGUARD_A_DEV_RESET_USED     u32, enum pciguard_reset_method: the
+ *                                  reset pciguard would use; UNSPEC: none
+ *    PCIGUARD_A_DEV_RESET_BRIDGE   string: BDF of the bridge whose
+ *                                  secondary bus reset that is (BUS only)
+ *    PCIGUARD_A_DEV_RESET_HITS     string, repeated: BDFs of the other
+ *                                  devices that reset also resets
+ *    PCIGUARD_A_DEV_MISSING        string, repeated: BDFs that must move
+ *                                  with the device and are not targets
+ *    PCIGUARD_A_DEV_PROBLEMS       u32: PCIGUARD_PROBLEM_* bits; 0 when
+ *                                  the handoff has strict reset
+ *
+ *          A bridge or non-endpoint target is refused with -EINVAL and
+ *          the reason, as DEV_HIDE refuses it.
+ *
  * PCIGUARD_CMD_EVENT
  *    Sent to the multicast group PCIGUARD_MCGRP_EVENTS, never requested:
  *    PCIGUARD_A_DEV_EVENT (enum pciguard_event), PCIGUARD_A_DEV_TIMESTAMP
@@ -209,6 +232,20 @@ enum pciguard_event {
 	__PCIGUARD_EVENT_MAX
 };
 
+/**
+ * enum pciguard_problem - why a handoff lacks strict reset (bit flags)
+ * @PCIGUARD_PROBLEM_NO_RESET: the device has no reset at all
+ * @PCIGUARD_PROBLEM_RESET_SPLIT: its only reset, a bus reset, also resets
+ *	devices that are not handed over
+ * @PCIGUARD_PROBLEM_GROUP_SPLIT: members of its IOMMU group are not
+ *	handed over
+ */
+enum pciguard_problem {
+	PCIGUARD_PROBLEM_NO_RESET = 1,
+	PCIGUARD_PROBLEM_RESET_SPLIT = 2,
+	PCIGUARD_PROBLEM_GROUP_SPLIT = 4,
+};
+
 enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_UNSPEC,
 	PCIGUARD_A_DEV_DOMAIN,
@@ -247,6 +284,14 @@ enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_TIMESTAMP,
 	PCIGUARD_A_DEV_EVENT_DRIVER,
 	PCIGUARD_A_DEV_LOST,
+	PCIGUARD_A_DEV_NO_STRICT_RESET,
+	PCIGUARD_A_DEV_RESULT,
+	PCIGUARD_A_DEV_ALLOWED,
+	PCIGUARD_A_DEV_RESET_USED,
+	PCIGUARD_A_DEV_RESET_BRIDGE,
+	PCIGUARD_A_DEV_RESET_HITS,
+	PCIGUARD_A_DEV_MISSING,
+	PCIGUARD_A_DEV_PROBLEMS,
 
 	/* private: */
 	__PCIGUARD_A_DEV_MAX,
@@ -259,6 +304,7 @@ enum pciguard_cmd {
 	PCIGUARD_CMD_DEV_HIDE,
 	PCIGUARD_CMD_DEV_RELEASE,
 	PCIGUARD_CMD_EVENT,
+	PCIGUARD_CMD_DEV_CHECK,
 
 	/* private: */
 	__PCIGUARD_CMD_MAX,

@@ -55,13 +55,14 @@ for d in spec.get("definitions", []):
         check(f"const {name} = {d['value']}",
               m is not None and int(m.group(1), 0) == d["value"],
               f"header has {m.group(1) if m else 'nothing'}")
-    elif d["type"] == "enum":
+    elif d["type"] in ("enum", "flags"):
+        # YNL numbers enum entries 0, 1, 2...; flags entries 1, 2, 4...
         cname = c_name(f"{fam}-{d['name']}")
         prefix = c_name(d.get("name-prefix", f"{fam}-{d['name']}-"))
         want = {}
         for i, e in enumerate(d["entries"]):
             ename = e if isinstance(e, str) else e["name"]
-            want[prefix + c_name(ename)] = i
+            want[prefix + c_name(ename)] = 1 << i if d["type"] == "flags" else i
         got = header_enum(cname.lower())
         check(f"enum {cname.lower()} matches", got == want,
               f"spec {want}\n header {got}")
@@ -91,7 +92,7 @@ for g in groups:
           re.search(r'#define\s+%s\s+"%s"' % (name, g), hdr) is not None)
 
 # Nothing in the header is missing from the spec: every enum and define.
-enums = {d["name"] for d in spec.get("definitions", []) if d["type"] == "enum"}
+enums = {d["name"] for d in spec.get("definitions", []) if d["type"] in ("enum", "flags")}
 known = {c_name(f"{fam}-{e}").lower() for e in enums}
 known |= {f"{fam}_attrs_{a['name']}" for a in spec["attribute-sets"]} | {f"{fam}_cmd"}
 extra = set(re.findall(r"enum\s+(\w+)\s*\{", hdr)) - known

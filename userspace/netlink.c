@@ -38,6 +38,8 @@ struct pg_xfer {
 	struct pg_devlist *list;	/* dump: append here */
 	struct pg_dev *one;		/* do: fill this */
 	int got_one;
+	struct pg_check_res *check;	/* DEV_CHECK: results, in order */
+	size_t ncheck, maxcheck;
 };
 
 int pg_nl_open(struct pg_nl **out)
@@ -187,12 +189,68 @@ static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 	pg_bdf_format(d->bdf_str, sizeof(d->bdf_str), &d->bdf);
 }
 
+/* One DEV_CHECK result nest. */
+static void parse_result(struct nlattr *nest, struct pg_check_res *r)
+{
+	struct nlattr *a;
+	int rem;
+
+	memset(r, 0, sizeof(*r));
+	nla_for_each_nested(a, nest, rem) {
+		switch (nla_type(a)) {
+		case PCIGUARD_A_DEV_BDF:
+			nla_strlcpy(r->bdf, a, sizeof(r->bdf));
+			break;
+		case PCIGUARD_A_DEV_ALLOWED:
+			r->allowed = nla_get_u8(a);
+			break;
+		case PCIGUARD_A_DEV_RESET_USED:
+			r->reset_used = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_PROBLEMS:
+			r->problems = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_RESET_BRIDGE:
+			nla_strlcpy(r->bridge, a, sizeof(r->bridge));
+			break;
+		case PCIGUARD_A_DEV_RESET_HITS:
+			if (r->n_hits < PG_CHECK_MAX_SET)
+				nla_strlcpy(r->hits[r->n_hits++], a,
+					    sizeof(r->hits[0]));
+			break;
+		case PCIGUARD_A_DEV_MISSING:
+			if (r->n_missing < PG_CHECK_MAX_SET)
+				nla_strlcpy(r->missing[r->n_missing++], a,
+					    sizeof(r->missing[0]));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void parse_check(struct nlattr *attrs, int len, struct pg_xfer *x)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, attrs, len, rem)
+		if (nla_type(a) == PCIGUARD_A_DEV_RESULT &&
+		    x->ncheck < x->maxcheck)
+			parse_result(a, &x->check[x->ncheck++]);
+}
+
 static int valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
 	struct pg_xfer *x = arg;
 	struct pg_dev dev;
 
+	if (gnlh->cmd == PCIGUARD_CMD_DEV_CHECK && x->check) {
+		parse_check(genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0),
+			    x);
+		return NL_OK;
+	}
 	if (gnlh->cmd != PCIGUARD_CMD_DEV_GET)
 		return NL_OK;
 	parse_dev(genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), &dev);
@@ -424,9 +482,10 @@ int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out)
  * and why: the kernel blames the target nest, whose offset we remember.
  */
 static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
-		  const struct pg_bdf *bdfs, size_t n, unsigned int flags)
+		  const struct pg_bdf *bdfs, size_t n, unsigned int flags,
+		  struct pg_check_res *res)
 {
-	struct pg_xfer x = { 0 };
+	struct pg_xfer x = { .check = res, .maxcheck = res ? n : 0 };
 	char name[PG_BDF_STRLEN];
 	uint32_t *offs;
 	struct nl_msg *msg;
@@ -447,13 +506,20 @@ static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 	}
 	if (((flags & PG_OP_FORCE) && nla_put_flag(msg, PCIGUARD_A_DEV_FORCE)) ||
 	    ((flags & PG_OP_TO_HOST) &&
-	     nla_put_flag(msg, PCIGUARD_A_DEV_TO_HOST)))
+	     nla_put_flag(msg, PCIGUARD_A_DEV_TO_HOST)) ||
+	    ((flags & PG_OP_NO_STRICT_RESET) &&
+	     nla_put_flag(msg, PCIGUARD_A_DEV_NO_STRICT_RESET)))
 		goto nomem;
 
 	ret = transfer(nl, msg, &x);
-	if (!ret) {
+	if (!ret && res && x.ncheck != n) {
+		pg_err("cannot %s: the module answered for %zu of %zu devices",
+		       verb, x.ncheck, n);
+		ret = -EIO;
+	}
+	if (!ret || ret == -EIO) {
 		free(offs);
-		return 0;
+		return ret;
 	}
 	if (ret == -EPERM) {
 		pg_err("cannot %s: permission denied; run it as root "
@@ -486,13 +552,21 @@ nomem:
 int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		   unsigned int flags)
 {
-	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags);
+	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags, NULL);
 }
 
 int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags)
 {
-	return dev_op(nl, PCIGUARD_CMD_DEV_RELEASE, "release", bdfs, n, flags);
+	return dev_op(nl, PCIGUARD_CMD_DEV_RELEASE, "release", bdfs, n, flags,
+		      NULL);
+}
+
+int pg_nl_dev_check(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		    unsigned int flags, struct pg_check_res *res)
+{
+	return dev_op(nl, PCIGUARD_CMD_DEV_CHECK, "check", bdfs, n, flags,
+		      res);
 }
 
 struct monitor_ctx {

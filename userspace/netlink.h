@@ -20,11 +20,29 @@ int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out);
 /* Flags of pg_nl_dev_hide() and pg_nl_dev_release(). */
 #define PG_OP_FORCE	0x1
 #define PG_OP_TO_HOST	0x2
+#define PG_OP_NO_STRICT_RESET	0x4
 
 int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		   unsigned int flags);
 int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags);
+
+/* The gate's verdict on one device (a DEV_CHECK result). */
+#define PG_CHECK_MAX_SET 32
+struct pg_check_res {
+	char bdf[PG_BDF_STRLEN];
+	bool allowed;
+	uint32_t reset_used;		/* enum pciguard_reset_method */
+	uint32_t problems;		/* PCIGUARD_PROBLEM_* */
+	char bridge[PG_BDF_STRLEN];	/* bus reset through this bridge */
+	char hits[PG_CHECK_MAX_SET][PG_BDF_STRLEN];
+	unsigned int n_hits;
+	char missing[PG_CHECK_MAX_SET][PG_BDF_STRLEN];
+	unsigned int n_missing;
+};
+
+int pg_nl_dev_check(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		    unsigned int flags, struct pg_check_res *res);
 
 /* One PCIGUARD_CMD_EVENT. */
 struct pg_event_msg {

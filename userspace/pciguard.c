@@ -27,6 +27,7 @@ static const struct {
 	{ "hide", hide_main, "Take PCI devices into custody (quarantine)" },
 	{ "release", release_main, "Give devices in custody back to dom0 (--to-host)" },
 	{ "monitor", monitor_main, "Print custody events as they happen" },
+	{ "check", check_main, "Judge a handoff to a guest without changing anything" },
 	{ "cmdline", cmdline_main, "Check a pciguard.hide= string before rebooting" },
 };
 

@@ -8,6 +8,7 @@ int usb_main(int argc, char **argv);
 int hide_main(int argc, char **argv);
 int release_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
+int check_main(int argc, char **argv);
 int cmdline_main(int argc, char **argv);
 
 #endif

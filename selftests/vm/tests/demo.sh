@@ -90,5 +90,10 @@ step 1 "release without --to-host explains why a reboot is safer" pciguard relea
 step 0 "release --to-host: reset, then the original driver" pciguard release --to-host "$virtio" 02:00.0
 step 0 "nothing in custody" pciguard list
 
+say "14. Before any handoff: would it be safe? (pciguard check changes nothing)"
+step 0 "an FLR-capable NIC passes" pciguard check "$virtio"
+step 1 "a device whose only reset also hits its neighbour is refused, with the fix" pciguard check 05:02.0
+step 0 "with its neighbour, the bus reset clears both" pciguard check 05:01.0 05:02.0
+
 echo
 tap_end

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pciguard check BDF... [-o OPT=VAL]... [--json]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netlink.h"
+#include "pciguard.h"
+#include "subcommands.h"
+
+static const char check_usage[] =
+	"Usage: pciguard check BDF... [-o OPT=VAL]... [--json]\n"
+	"\n"
+	"Judge a handoff of the devices to a guest without changing anything:\n"
+	"the reset pciguard would use and who else it hits, the devices that\n"
+	"must move together, the IOMMU group, the current owner, the verdict\n"
+	"and, for every refusal, the fix. Exit 0 when every device may go.\n"
+	"  -o, --option OPT=VAL  no-strict-reset=true|false, permissive=true|false,\n"
+	"                        backend=pciback|vfio-pci (as for assign)\n"
+	"  -j, --json            JSON output (see pciguard(8))\n";
+
+struct check_opts {
+	bool no_strict_reset;
+	bool permissive;
+	const char *backend;	/* NULL: the default */
+};
+
+static int parse_bool(const char *key, const char *val, bool *out)
+{
+	if (!strcmp(val, "true") || !strcmp(val, "1") || !strcmp(val, "yes"))
+		*out = true;
+	else if (!strcmp(val, "false") || !strcmp(val, "0") ||
+		 !strcmp(val, "no"))
+		*out = false;
+	else
+		return pg_usage_err(check_usage, "check: %s takes true or "
+				    "false, not '%s'", key, val);
+	return 0;
+}
+
+/* One -o OPT=VAL; Return: 0 or the usage exit code. */
+static int parse_option(char *arg, struct check_opts *o)
+{
+	char *val = strchr(arg, '=');
+
+	if (!val)
+		return pg_usage_err(check_usage, "check: -o takes OPT=VAL, "
+				    "not '%s'", arg);
+	*val++ = '\0';
+	if (!strcmp(arg, "no-strict-reset"))
+		return parse_bool(arg, val, &o->no_strict_reset);
+	if (!strcmp(arg, "permissive"))
+		return parse_bool(arg, val, &o->permissive);
+	if (!strcmp(arg, "backend")) {
+		if (strcmp(val, "pciback") && strcmp(val, "vfio-pci"))
+			return pg_usage_err(check_usage, "check: backend is "
+					    "pciback or vfio-pci, not '%s'",
+					    val);
+		o->backend = val;
+		return 0;
+	}
+	return pg_usage_err(check_usage, "check: unknown option '%s'; known: "
+			    "no-strict-reset, permissive, backend", arg);
+}
+
+static void print_list(const char *label, char (*bdfs)[PG_BDF_STRLEN],
+		       unsigned int n)
+{
+	unsigned int i;
+
+	printf("  %-16s", label);
+	for (i = 0; i < n; i++)
+		printf(" %s", bdfs[i]);
+	printf("\n");
+}
+
+static void print_human(const struct pg_check_res *r, const struct pg_dev *d,
+			const struct check_opts *o)
+{
+	char buf[512];
+	unsigned int i;
+
+	printf("%s  %s\n", r->bdf, pg_describe(d, buf, sizeof(buf)));
+	if (d->state != PCIGUARD_STATE_HOST)
+		printf("  %-16s pciguard (%s)\n", "owner", pg_state_name(d->state));
+	else
+		printf("  %-16s dom0 (%s)\n", "owner",
+		       d->driver[0] ? d->driver : "no driver");
+	if (d->nr_reset) {
+		printf("  %-16s", "reset methods");
+		for (i = 0; i < d->nr_reset; i++)
+			printf(" %s", pg_reset_name(d->reset[i]));
+		printf("\n");
+	} else {
+		printf("  %-16s none of its own\n", "reset methods");
+	}
+	if (r->reset_used == PCIGUARD_RESET_BUS)
+		printf("  %-16s bus (secondary bus reset by %s)\n", "would use",
+		       r->bridge);
+	else if (r->reset_used == PCIGUARD_RESET_UNSPEC)
+		printf("  %-16s nothing: no reset can clear this device\n",
+		       "would use");
+	else
+		printf("  %-16s %s (%s)\n", "would use",
+		       pg_reset_name(r->reset_used),
+		       pg_reset_desc(r->reset_used));
+	if (r->n_hits)
+		print_list("also resets", (char (*)[PG_BDF_STRLEN])r->hits,
+			   r->n_hits);
+	if (d->has_iommu_group)
+		printf("  %-16s group %u\n", "iommu", d->iommu_group);
+	else
+		printf("  %-16s none: DMA is not isolated (vfio-pci needs an "
+		       "IOMMU; a Xen PV guest works without one)\n", "iommu");
+	if (r->n_missing)
+		print_list("must move with", (char (*)[PG_BDF_STRLEN])r->missing,
+			   r->n_missing);
+
+	if (!r->problems)
+		printf("  %-16s ok: strict reset, nothing left behind\n",
+		       "verdict");
+	else if (r->allowed)
+		printf("  %-16s allowed by no-strict-reset: the next guest "
+		       "may see this guest's data\n", "verdict");
+	else
+		printf("  %-16s refused\n", "verdict");
+	if (r->problems & PCIGUARD_PROBLEM_NO_RESET)
+		printf("  %-16s this device cannot be reset at all\n", "why");
+	if (r->problems & PCIGUARD_PROBLEM_RESET_SPLIT)
+		printf("  %-16s its only reset, a bus reset, also resets "
+		       "devices that would stay behind\n", "why");
+	if (r->problems & PCIGUARD_PROBLEM_GROUP_SPLIT)
+		printf("  %-16s its IOMMU group has devices that would stay "
+		       "behind\n", "why");
+	if (!r->allowed) {
+		for (i = 0; i < r->n_missing; i++)
+			printf("  %-16s also assign %s\n", "fix", r->missing[i]);
+		printf("  %-16s %s-o no-strict-reset=true: the next guest may "
+		       "see this guest's data\n", "fix",
+		       r->n_missing ? "or " : "");
+	}
+	if (o->backend && !strcmp(o->backend, "vfio-pci") &&
+	    !d->has_iommu_group)
+		printf("  %-16s vfio-pci refuses a device without an IOMMU\n",
+		       "backend");
+	if ((d->class >> 16) == 0x02)
+		printf("  %-16s a Xen PV guest driving this NIC may need "
+		       "'iommu=soft swiotlb=8192' on its kernel command line\n",
+		       "hint");
+}
+
+static void print_json_one(struct pg_json *j, const struct pg_check_res *r,
+			   const struct pg_dev *d)
+{
+	unsigned int i;
+
+	pg_json_obj_begin(j, NULL);
+	pg_json_str(j, "bdf", r->bdf);
+	pg_json_str_or_null(j, "driver", d->driver[0] ? d->driver : NULL);
+	pg_json_str(j, "state", pg_state_name(d->state));
+	pg_json_arr_begin(j, "reset_methods");
+	for (i = 0; i < d->nr_reset; i++)
+		pg_json_str(j, NULL, pg_reset_name(d->reset[i]));
+	pg_json_arr_end(j);
+	pg_json_str(j, "reset_used", r->reset_used == PCIGUARD_RESET_UNSPEC ?
+		    "none" : pg_reset_name(r->reset_used));
+	pg_json_str_or_null(j, "reset_bridge", r->bridge[0] ? r->bridge : NULL);
+	pg_json_arr_begin(j, "reset_hits");
+	for (i = 0; i < r->n_hits; i++)
+		pg_json_str(j, NULL, r->hits[i]);
+	pg_json_arr_end(j);
+	if (d->has_iommu_group)
+		pg_json_int(j, "iommu_group", d->iommu_group);
+	else
+		pg_json_null(j, "iommu_group");
+	pg_json_arr_begin(j, "missing");
+	for (i = 0; i < r->n_missing; i++)
+		pg_json_str(j, NULL, r->missing[i]);
+	pg_json_arr_end(j);
+	pg_json_arr_begin(j, "problems");
+	if (r->problems & PCIGUARD_PROBLEM_NO_RESET)
+		pg_json_str(j, NULL, "no-reset");
+	if (r->problems & PCIGUARD_PROBLEM_RESET_SPLIT)
+		pg_json_str(j, NULL, "reset-split");
+	if (r->problems & PCIGUARD_PROBLEM_GROUP_SPLIT)
+		pg_json_str(j, NULL, "group-split");
+	pg_json_arr_end(j);
+	pg_json_bool(j, "allowed", r->allowed);
+	pg_json_obj_end(j);
+}
+
+int check_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "option", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct pg_check_res *res = NULL;
+	struct pg_devlist list = { 0 };
+	struct check_opts o = { 0 };
+	struct pg_bdf *bdfs = NULL;
+	struct pg_nl *nl = NULL;
+	int c, ret, n, i, refused = 0;
+	bool json = false;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			ret = parse_option(optarg, &o);
+			if (ret)
+				return ret;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			return PG_EXIT_OK;
+		default:
+			return pg_usage_err(check_usage,
+					    "check: unknown option '%s'",
+					    argv[optind - 1]);
+		}
+	}
+	n = pg_parse_bdf_args(argc, argv, check_usage, "check", &bdfs);
+	if (n < 0)
+		return -n;
+	ret = PG_EXIT_ERR;
+	res = calloc(n, sizeof(*res));
+	if (!res || pg_nl_open(&nl))
+		goto out;
+	if (pg_nl_dev_dump(nl, &list) ||
+	    pg_nl_dev_check(nl, bdfs, n, o.no_strict_reset ?
+			    PG_OP_NO_STRICT_RESET : 0, res))
+		goto out;
+
+	if (json) {
+		struct pg_json *j = pg_json_new(stdout);
+
+		pg_json_arr_begin(j, NULL);
+		for (i = 0; i < n; i++) {
+			pg_json_newline(j);
+			print_json_one(j, &res[i],
+				       pg_devlist_find(&list, &bdfs[i]));
+		}
+		pg_json_newline(j);
+		pg_json_arr_end(j);
+		pg_json_end(j);
+	}
+	for (i = 0; i < n; i++) {
+		const struct pg_dev *d = pg_devlist_find(&list, &bdfs[i]);
+
+		if (!d) {
+			pg_err("%s left the bus during the check", res[i].bdf);
+			goto out;
+		}
+		if (!json)
+			print_human(&res[i], d, &o);
+		refused += !res[i].allowed;
+	}
+	ret = refused ? PG_EXIT_ERR : PG_EXIT_OK;
+out:
+	pg_devlist_free(&list);
+	pg_nl_close(nl);
+	free(res);
+	free(bdfs);
+	return ret;
+}

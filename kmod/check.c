@@ -11,6 +11,7 @@
 #include "check.h"
 #include "custody.h"
 #include "devinfo.h"
+#include "netlink.h"
 #include "policy.h"
 
 /* Every PCI device (with a reference) and its gate facts. */
@@ -99,16 +100,6 @@ static int pg_topology_get(struct pg_topology *t)
 	return 0;
 }
 
-/* NL_SET_ERR_MSG_ATTR() for a message that is not a literal. */
-static void pg_check_err(struct netlink_ext_ack *extack,
-			 const struct nlattr *attr, const char *static_msg)
-{
-	if (!extack)
-		return;
-	extack->_msg = static_msg;
-	NL_SET_BAD_ATTR(extack, attr);
-}
-
 /**
  * pg_check() - the gate's verdict on a handoff of the targets
  * @t: the targets, all present
@@ -132,13 +123,12 @@ int pg_check(const struct pg_target *t, unsigned int n, bool no_strict_reset,
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
-		facts.class = t[i].pdev->class;
-		facts.hdr_type = t[i].pdev->hdr_type;
-		facts.has_subordinate = !!t[i].pdev->subordinate;
-		facts.bound = false;
+		/* Whoever drives it now does not matter to the gate. */
+		pg_custody_facts_of(t[i].pdev, &facts);
 		cv = pg_custody_check(&facts, true);
 		if (cv != PG_CUSTODY_OK) {
-			pg_check_err(extack, t[i].attr, pg_custody_verdict_msg(cv));
+			pg_nl_set_err(extack, t[i].attr,
+				      pg_custody_verdict_msg(cv));
 			ret = pg_custody_verdict_errno(cv);
 			goto out;
 		}

@@ -44,6 +44,7 @@
 #include "devinfo.h"
 #include "event.h"
 #include "hide.h"
+#include "netlink.h"
 #include "policy.h"
 
 #define PG_DRIVER_NAME	"pciguard"
@@ -54,37 +55,23 @@
  * @bdf: the address
  * @pdev: the device there, with a reference; NULL while absent
  * @state: enum pciguard_state
- * @custody: enum pciguard_custody
  * @releasing: a release or a rollback is unbinding pciguard; probe refuses
  * @gone: the device is being removed from the bus
  * @self_unbind: pciguard's own driver is being unbound (removal)
  * @reclaim: another driver (a guest backend) let go of the device; the
  *	reclaim work binds pciguard again
- * @orig_driver: the dom0 driver when pciguard took the device
- * @since: when custody began, CLOCK_REALTIME ns
- * @has_reset: the quarantine reset ran
- * @reset_errno: its result, 0 or a positive errno
- * @reset_msecs: its duration
- * @refused: refused rebind attempts
- * @last_refused: the driver of the latest one
+ * @info: the facts reported for the device
  */
 struct pg_custody {
 	struct list_head node;
 	struct pg_bdf bdf;
 	struct pci_dev *pdev;
 	u32 state;
-	u32 custody;
 	bool releasing;
 	bool gone;
 	bool self_unbind;
 	bool reclaim;
-	char orig_driver[PCIGUARD_DRIVER_NAME_MAX];
-	u64 since;
-	bool has_reset;
-	u32 reset_errno;
-	u32 reset_msecs;
-	u32 refused;
-	char last_refused[PCIGUARD_DRIVER_NAME_MAX];
+	struct pg_custody_info info;
 };
 
 static DEFINE_MUTEX(pg_custody_mutex);
@@ -150,8 +137,8 @@ static struct pg_custody *pg_custody_new(const struct pg_bdf *bdf,
 	}
 	c->bdf = *bdf;
 	c->state = PCIGUARD_STATE_QUARANTINED;
-	c->custody = custody;
-	c->since = ktime_get_real_ns();
+	c->info.custody = custody;
+	c->info.since = ktime_get_real_ns();
 	return c;
 }
 
@@ -170,23 +157,18 @@ static void pg_event_of(const struct pg_custody *c, u32 type,
 	ev->type = type;
 	ev->bdf = c->bdf;
 	ev->state = c->state;
-	ev->refused = c->refused;
-	ev->has_reset = c->has_reset;
-	ev->reset_errno = c->reset_errno;
-	ev->reset_msecs = c->reset_msecs;
+	ev->refused = c->info.refused;
+	ev->has_reset = c->info.has_reset;
+	ev->reset_errno = c->info.reset_errno;
+	ev->reset_msecs = c->info.reset_msecs;
 }
 
-/* NL_SET_ERR_MSG_ATTR() for a message that is not a literal. */
-static void pg_set_err(struct netlink_ext_ack *extack,
-		       const struct nlattr *attr, const char *static_msg)
-{
-	if (!extack)
-		return;
-	extack->_msg = static_msg;
-	NL_SET_BAD_ATTR(extack, attr);
-}
-
-static void pg_facts_of(struct pci_dev *pdev, struct pg_custody_facts *f)
+/**
+ * pg_custody_facts_of() - what the custody policy looks at, for @pdev
+ * @pdev: the device; not locked by the caller
+ * @f: filled in
+ */
+void pg_custody_facts_of(struct pci_dev *pdev, struct pg_custody_facts *f)
 {
 	f->class = pdev->class;
 	f->hdr_type = pdev->hdr_type;
@@ -245,7 +227,7 @@ static void pg_give_back(struct pg_custody *c, char *bound, size_t len)
 
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c->releasing = true;
-	strscpy(orig, c->orig_driver, sizeof(orig));
+	strscpy(orig, c->info.orig_driver, sizeof(orig));
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
 
 	/* An override naming the old driver binds it and nothing else. */
@@ -317,9 +299,9 @@ static int pg_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* The entry cannot go away: freeing it needs our device lock. */
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c->state = PCIGUARD_STATE_QUARANTINED;
-	c->has_reset = true;
-	c->reset_errno = -ret;
-	c->reset_msecs = msecs;
+	c->info.has_reset = true;
+	c->info.reset_errno = -ret;
+	c->info.reset_msecs = msecs;
 	c->reclaim = false;
 	pg_event_of(c, PCIGUARD_EVENT_QUARANTINED, &ev);
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
@@ -412,8 +394,9 @@ void pg_custody_match_attempt(struct pci_dev *pdev, struct pci_driver *drv)
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c = pg_find_pdev(pdev);
 	if (c && !c->releasing && !c->gone && pg_driver_wants(drv, pdev)) {
-		c->refused++;
-		strscpy(c->last_refused, drv->name, sizeof(c->last_refused));
+		c->info.refused++;
+		strscpy(c->info.last_refused, drv->name,
+			sizeof(c->info.last_refused));
 		pg_event_of(c, PCIGUARD_EVENT_REFUSED_REBIND, &ev);
 		strscpy(ev.driver, drv->name, sizeof(ev.driver));
 		post = true;
@@ -441,7 +424,7 @@ void pg_custody_dev_added(struct pci_dev *pdev)
 
 	pg_bdf_of(pdev, &bdf);
 	if (pg_hide_match(&pg_hide_rules, &bdf) >= 0) {
-		pg_facts_of(pdev, &facts);
+		pg_custody_facts_of(pdev, &facts);
 		v = pg_custody_check(&facts, false);
 		if (v == PG_CUSTODY_OK)
 			new = pg_custody_new(&bdf, PCIGUARD_CUSTODY_BOOT);
@@ -604,15 +587,7 @@ static void pg_fill_locked(const struct pg_custody *c, struct pg_devinfo *info)
 {
 	info->in_custody = true;
 	info->state = c->state;
-	info->custody = c->custody;
-	strscpy(info->orig_driver, c->orig_driver, sizeof(info->orig_driver));
-	info->since = c->since;
-	info->has_reset = c->has_reset;
-	info->reset_errno = c->reset_errno;
-	info->reset_msecs = c->reset_msecs;
-	info->refused = c->refused;
-	strscpy(info->last_refused, c->last_refused,
-		sizeof(info->last_refused));
+	info->cust = c->info;
 }
 
 static void pg_fill_absent_locked(const struct pg_custody *c,
@@ -705,6 +680,7 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 {
 	struct pg_custody **new;
 	struct pg_custody_facts facts;
+	const char *orig;
 	enum pg_custody_verdict v;
 	unsigned long flags;
 	unsigned int i, done;
@@ -724,10 +700,10 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 		if (held)
 			continue;	/* already ours: nothing to do */
 
-		pg_facts_of(t[i].pdev, &facts);
+		pg_custody_facts_of(t[i].pdev, &facts);
 		v = pg_custody_check(&facts, force);
 		if (v != PG_CUSTODY_OK) {
-			pg_set_err(extack, t[i].attr, pg_custody_verdict_msg(v));
+			pg_nl_set_err(extack, t[i].attr, pg_custody_verdict_msg(v));
 			ret = pg_custody_verdict_errno(v);
 			goto out;
 		}
@@ -737,8 +713,8 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 			goto out;
 		}
 		new[i]->pdev = pci_dev_get(t[i].pdev);
-		pg_bound_driver(t[i].pdev, new[i]->orig_driver,
-				sizeof(new[i]->orig_driver));
+		pg_bound_driver(t[i].pdev, new[i]->info.orig_driver,
+				sizeof(new[i]->info.orig_driver));
 	}
 
 	for (done = 0; done < n; done++) {
@@ -753,9 +729,9 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 					    "pciguard's driver could not take the device; nothing was changed");
 			break;
 		}
+		orig = new[done]->info.orig_driver;
 		pci_info(t[done].pdev, "taken into custody from %s\n",
-			 new[done]->orig_driver[0] ? new[done]->orig_driver :
-						    "no driver");
+			 orig[0] ? orig : "no driver");
 	}
 	if (ret) {
 		/* Roll back, the failed one included, in reverse order. */
@@ -922,7 +898,7 @@ void __init pg_custody_claim_hidden(void)
 		spin_unlock_irqrestore(&pg_custody_lock, flags);
 		if (held)
 			continue;
-		pg_facts_of(pdev, &facts);
+		pg_custody_facts_of(pdev, &facts);
 		v = pg_custody_check(&facts, false);
 		if (v != PG_CUSTODY_OK) {
 			pci_warn(pdev, "named by hide= but not taken: %s\n",
@@ -933,7 +909,8 @@ void __init pg_custody_claim_hidden(void)
 		if (!c)
 			continue;
 		c->pdev = pci_dev_get(pdev);
-		pg_bound_driver(pdev, c->orig_driver, sizeof(c->orig_driver));
+		pg_bound_driver(pdev, c->info.orig_driver,
+				sizeof(c->info.orig_driver));
 		spin_lock_irqsave(&pg_custody_lock, flags);
 		list_add_tail(&c->node, &pg_custody_list);
 		spin_unlock_irqrestore(&pg_custody_lock, flags);

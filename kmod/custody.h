@@ -10,6 +10,7 @@ struct netlink_ext_ack;
 struct nlattr;
 struct pci_dev;
 struct pci_driver;
+struct pg_custody_facts;
 struct pg_devinfo;
 
 /**
@@ -35,6 +36,7 @@ void pg_custody_dev_unbinding(struct pci_dev *pdev);
 void pg_custody_dev_unbound(struct pci_dev *pdev);
 void pg_custody_match_attempt(struct pci_dev *pdev, struct pci_driver *drv);
 
+void pg_custody_facts_of(struct pci_dev *pdev, struct pg_custody_facts *f);
 void pg_custody_fill(struct pci_dev *pdev, struct pg_devinfo *info);
 int pg_custody_absent(unsigned long idx, struct pg_devinfo *info);
 int pg_custody_absent_get(const struct pg_bdf *bdf, struct pg_devinfo *info);

@@ -14,6 +14,28 @@ struct pci_dev;
 #define PG_MAX_RESET_METHODS	8
 
 /**
+ * struct pg_custody_info - what custody keeps about a device it holds
+ * @custody: enum pciguard_custody
+ * @orig_driver: dom0 driver when pciguard took the device, "" if none
+ * @since: when custody began, CLOCK_REALTIME ns
+ * @has_reset: the quarantine reset ran; @reset_errno, @reset_msecs valid
+ * @reset_errno: 0 or its positive errno
+ * @reset_msecs: its duration
+ * @refused: refused rebind attempts
+ * @last_refused: driver of the latest refused attempt, "" if none
+ */
+struct pg_custody_info {
+	u32 custody;
+	char orig_driver[PCIGUARD_DRIVER_NAME_MAX];
+	u64 since;
+	bool has_reset;
+	u32 reset_errno;
+	u32 reset_msecs;
+	u32 refused;
+	char last_refused[PCIGUARD_DRIVER_NAME_MAX];
+};
+
+/**
  * struct pg_devinfo - a snapshot of the facts pciguard reports for a device
  * @bdf: the device's address
  * @vendor: vendor ID
@@ -33,17 +55,10 @@ struct pci_dev;
  * @has_parent: @parent is valid
  * @parent: address of the upstream bridge
  * @path: stable path from the root bus, see pg_path_format()
- * @in_custody: the fields below are valid
+ * @in_custody: @cust is valid
  * @absent: a custody entry whose device is not on the bus now; only @bdf,
- *	@state and the custody fields are valid
- * @custody: enum pciguard_custody
- * @orig_driver: dom0 driver when pciguard took the device, "" if none
- * @since: when custody began, CLOCK_REALTIME ns
- * @has_reset: the quarantine reset ran; @reset_errno, @reset_msecs valid
- * @reset_errno: 0 or its positive errno
- * @reset_msecs: its duration
- * @refused: refused rebind attempts
- * @last_refused: driver of the latest refused attempt, "" if none
+ *	@state and @cust are valid
+ * @cust: what custody keeps about the device
  */
 struct pg_devinfo {
 	struct pg_bdf bdf;
@@ -66,14 +81,7 @@ struct pg_devinfo {
 	char path[PCIGUARD_PATH_MAX];
 	bool in_custody;
 	bool absent;
-	u32 custody;
-	char orig_driver[PCIGUARD_DRIVER_NAME_MAX];
-	u64 since;
-	bool has_reset;
-	u32 reset_errno;
-	u32 reset_msecs;
-	u32 refused;
-	char last_refused[PCIGUARD_DRIVER_NAME_MAX];
+	struct pg_custody_info cust;
 };
 
 void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info);

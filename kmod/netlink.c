@@ -63,20 +63,20 @@ static int pg_nl_put_bdf(struct sk_buff *skb, int attr,
 /* The custody attributes of a device pciguard holds. */
 static int pg_nl_put_custody(struct sk_buff *skb, const struct pg_devinfo *d)
 {
-	if (nla_put_u32(skb, PCIGUARD_A_DEV_CUSTODY, d->custody) ||
-	    nla_put_u64_64bit(skb, PCIGUARD_A_DEV_SINCE, d->since,
+	if (nla_put_u32(skb, PCIGUARD_A_DEV_CUSTODY, d->cust.custody) ||
+	    nla_put_u64_64bit(skb, PCIGUARD_A_DEV_SINCE, d->cust.since,
 			      PCIGUARD_A_DEV_PAD) ||
-	    nla_put_u32(skb, PCIGUARD_A_DEV_REFUSED, d->refused))
+	    nla_put_u32(skb, PCIGUARD_A_DEV_REFUSED, d->cust.refused))
 		return -EMSGSIZE;
-	if (d->orig_driver[0] &&
-	    nla_put_string(skb, PCIGUARD_A_DEV_ORIG_DRIVER, d->orig_driver))
+	if (d->cust.orig_driver[0] &&
+	    nla_put_string(skb, PCIGUARD_A_DEV_ORIG_DRIVER, d->cust.orig_driver))
 		return -EMSGSIZE;
-	if (d->has_reset &&
-	    (nla_put_u32(skb, PCIGUARD_A_DEV_RESET_ERRNO, d->reset_errno) ||
-	     nla_put_u32(skb, PCIGUARD_A_DEV_RESET_MSECS, d->reset_msecs)))
+	if (d->cust.has_reset &&
+	    (nla_put_u32(skb, PCIGUARD_A_DEV_RESET_ERRNO, d->cust.reset_errno) ||
+	     nla_put_u32(skb, PCIGUARD_A_DEV_RESET_MSECS, d->cust.reset_msecs)))
 		return -EMSGSIZE;
-	if (d->last_refused[0] &&
-	    nla_put_string(skb, PCIGUARD_A_DEV_LAST_REFUSED, d->last_refused))
+	if (d->cust.last_refused[0] &&
+	    nla_put_string(skb, PCIGUARD_A_DEV_LAST_REFUSED, d->cust.last_refused))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -8,7 +8,9 @@
  * present its driver_override says "pciguard": the PCI core then refuses
  * every other driver, whatever asks (drivers_probe, a driver's bind file,
  * new_id, a driver module loading, a rescan). pciguard's driver has no
- * bind or unbind files, so the only way out is pg_custody_release(). A
+ * bind or unbind files, so the only ways out are pg_custody_release() (to
+ * dom0) and pg_custody_assign() (to a guest backend, through the same
+ * override). A device a backend lets go of comes back to pciguard. A
  * device that reappears at a custody address, or appears at an address
  * the hide= parameter names, gets the override from the bus notifier
  * before the PCI core lets any driver probe it.
@@ -40,6 +42,7 @@
 #include <net/netlink.h>
 
 #include "bus.h"
+#include "check.h"
 #include "custody.h"
 #include "devinfo.h"
 #include "event.h"
@@ -60,6 +63,8 @@
  * @self_unbind: pciguard's own driver is being unbound (removal)
  * @reclaim: another driver (a guest backend) let go of the device; the
  *	reclaim work binds pciguard again
+ * @handing: an assign, a detach or a rollback is moving the device between
+ *	pciguard and a backend; its unbinds are not reclaimed
  * @info: the facts reported for the device
  */
 struct pg_custody {
@@ -71,6 +76,7 @@ struct pg_custody {
 	bool gone;
 	bool self_unbind;
 	bool reclaim;
+	bool handing;
 	struct pg_custody_info info;
 };
 
@@ -90,6 +96,20 @@ static struct pci_driver pg_pci_driver;
 
 static void pg_reclaim_fn(struct work_struct *work);
 static DECLARE_WORK(pg_reclaim_work, pg_reclaim_fn);
+
+/* Driver names of enum pciguard_backend. */
+static const char *const pg_backend_drivers[] = {
+	[PCIGUARD_BACKEND_PCIBACK] = "pciback",
+	[PCIGUARD_BACKEND_VFIO_PCI] = "vfio-pci",
+};
+
+static const char *pg_backend_driver(u32 backend)
+{
+	if (backend < ARRAY_SIZE(pg_backend_drivers) &&
+	    pg_backend_drivers[backend])
+		return pg_backend_drivers[backend];
+	return "";
+}
 
 static bool pg_bdf_eq(const struct pg_bdf *a, const struct pg_bdf *b)
 {
@@ -161,6 +181,7 @@ static void pg_event_of(const struct pg_custody *c, u32 type,
 	ev->has_reset = c->info.has_reset;
 	ev->reset_errno = c->info.reset_errno;
 	ev->reset_msecs = c->info.reset_msecs;
+	strscpy(ev->guest, c->info.guest, sizeof(ev->guest));
 }
 
 /**
@@ -175,6 +196,7 @@ void pg_custody_facts_of(struct pci_dev *pdev, struct pg_custody_facts *f)
 	f->has_subordinate = !!pdev->subordinate;
 	device_lock(&pdev->dev);
 	f->bound = !!pdev->dev.driver;
+	f->backend = f->bound && pg_is_backend_driver(pdev->dev.driver->name);
 	device_unlock(&pdev->dev);
 }
 
@@ -274,13 +296,21 @@ static int pg_reset(struct pci_dev *pdev, bool locked, u32 *msecs)
 	return ret;
 }
 
+static void pg_clear_assignment(struct pg_custody_info *info)
+{
+	info->guest[0] = '\0';
+	info->backend = PCIGUARD_BACKEND_UNSPEC;
+	info->permissive = false;
+	info->no_strict_reset = false;
+}
+
 static int pg_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct pg_custody *c;
 	struct pg_event ev;
 	unsigned long flags;
-	u32 msecs;
-	bool ok;
+	u32 msecs, type;
+	bool ok, post;
 	int ret;
 
 	spin_lock_irqsave(&pg_custody_lock, flags);
@@ -296,21 +326,38 @@ static int pg_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_intx(pdev, 0);
 	ret = pg_reset(pdev, true, &msecs);
 
-	/* The entry cannot go away: freeing it needs our device lock. */
+	/*
+	 * The entry cannot go away: freeing it needs our device lock. A
+	 * device that comes back from a backend is reported as detached,
+	 * with the backend and the guest it left.
+	 */
 	spin_lock_irqsave(&pg_custody_lock, flags);
+	type = c->state == PCIGUARD_STATE_ASSIGNED ? PCIGUARD_EVENT_DETACHED :
+						     PCIGUARD_EVENT_QUARANTINED;
 	c->state = PCIGUARD_STATE_QUARANTINED;
 	c->info.has_reset = true;
 	c->info.reset_errno = -ret;
 	c->info.reset_msecs = msecs;
 	c->reclaim = false;
-	pg_event_of(c, PCIGUARD_EVENT_QUARANTINED, &ev);
+	pg_event_of(c, type, &ev);
+	if (type == PCIGUARD_EVENT_DETACHED)
+		strscpy(ev.driver, pg_backend_driver(c->info.backend),
+			sizeof(ev.driver));
+	pg_clear_assignment(&c->info);
+	/* A detach reports the device once its resets are done. */
+	post = !(c->handing && type == PCIGUARD_EVENT_DETACHED);
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
-	pg_event_post(&ev);
+	if (post)
+		pg_event_post(&ev);
 
 	if (ret)
-		pci_info(pdev, "quarantined; reset failed (%d)\n", ret);
+		pci_info(pdev, "%s; reset failed (%d)\n",
+			 ev.guest[0] ? "back from its guest, quarantined" :
+				       "quarantined", ret);
 	else
-		pci_info(pdev, "quarantined; reset in %u ms\n", msecs);
+		pci_info(pdev, "%s; reset in %u ms\n",
+			 ev.guest[0] ? "back from its guest, quarantined" :
+				       "quarantined", msecs);
 	return 0;
 }
 
@@ -393,7 +440,8 @@ void pg_custody_match_attempt(struct pci_dev *pdev, struct pci_driver *drv)
 		return;
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c = pg_find_pdev(pdev);
-	if (c && !c->releasing && !c->gone && pg_driver_wants(drv, pdev)) {
+	if (c && !c->releasing && !c->gone && !c->handing &&
+	    pg_driver_wants(drv, pdev)) {
 		c->info.refused++;
 		strscpy(c->info.last_refused, drv->name,
 			sizeof(c->info.last_refused));
@@ -493,6 +541,9 @@ void pg_custody_dev_removed(struct pci_dev *pdev)
 		c->pdev = NULL;
 		c->gone = false;
 		c->reclaim = false;
+		/* The guest lost it; it comes back to quarantine. */
+		c->state = PCIGUARD_STATE_QUARANTINED;
+		pg_clear_assignment(&c->info);
 		put = true;
 	}
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
@@ -536,7 +587,7 @@ void pg_custody_dev_unbound(struct pci_dev *pdev)
 
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c = pg_find_pdev(pdev);
-	if (c && !c->releasing && !c->gone && !c->self_unbind) {
+	if (c && !c->releasing && !c->gone && !c->self_unbind && !c->handing) {
 		c->reclaim = true;
 		reclaim = true;
 	}
@@ -665,18 +716,12 @@ int pg_custody_absent_get(const struct pg_bdf *bdf, struct pg_devinfo *info)
 	return ret;
 }
 
-/**
- * pg_custody_hide() - take devices into custody, all or none
- * @t: the devices, all present, no duplicates
- * @n: how many
- * @force: take storage and display devices dom0 drives
- * @extack: for the reason of a refusal
- *
- * Return: 0, or a negative errno with @extack naming the device and the
- * reason; then no device changed hands.
+/*
+ * pg_custody_hide() with pg_custody_mutex held. @taken, when not NULL,
+ * gets true for each device this call took (it was not in custody).
  */
-int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
-		    struct netlink_ext_ack *extack)
+static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
+			  bool *taken, struct netlink_ext_ack *extack)
 {
 	struct pg_custody **new;
 	struct pg_custody_facts facts;
@@ -686,11 +731,11 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 	unsigned int i, done;
 	int ret = 0;
 
+	lockdep_assert_held(&pg_custody_mutex);
 	new = kcalloc(n, sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
 
-	mutex_lock(&pg_custody_mutex);
 	for (i = 0; i < n; i++) {
 		bool held;
 
@@ -754,13 +799,35 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 		}
 		goto out;
 	}
+	for (i = 0; taken && i < n; i++)
+		taken[i] = !!new[i];
 	memset(new, 0, n * sizeof(*new));
 out:
 	for (i = 0; i < n; i++)
 		if (new[i])
 			pg_custody_free(new[i]);
-	mutex_unlock(&pg_custody_mutex);
 	kfree(new);
+	return ret;
+}
+
+/**
+ * pg_custody_hide() - take devices into custody, all or none
+ * @t: the devices, all present, no duplicates
+ * @n: how many
+ * @force: take storage and display devices dom0 drives
+ * @extack: for the reason of a refusal
+ *
+ * Return: 0, or a negative errno with @extack naming the device and the
+ * reason; then no device changed hands.
+ */
+int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
+		    struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	mutex_lock(&pg_custody_mutex);
+	ret = pg_hide_locked(t, n, force, NULL, extack);
+	mutex_unlock(&pg_custody_mutex);
 	return ret;
 }
 
@@ -783,6 +850,7 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 	u32 *reset_ms;
 	int *reset_ret;
 	unsigned int i;
+	bool assigned;
 	int ret = 0;
 
 	c = kcalloc(n, sizeof(*c), GFP_KERNEL);
@@ -800,11 +868,18 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 				   pg_find_bdf(&t[i].bdf);
 		if (c[i] && !t[i].pdev && c[i]->pdev)
 			c[i] = NULL;
+		assigned = c[i] && c[i]->state == PCIGUARD_STATE_ASSIGNED;
 		spin_unlock_irqrestore(&pg_custody_lock, flags);
 		if (!c[i]) {
 			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
 					    "device is not in pciguard's custody");
 			ret = -EINVAL;
+			goto out;
+		}
+		if (assigned) {
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "device is assigned to a guest: detach it first, it comes back to quarantine");
+			ret = -EBUSY;
 			goto out;
 		}
 	}
@@ -851,6 +926,444 @@ out_free:
 	kfree(reset_ret);
 	kfree(reset_ms);
 	kfree(c);
+	return ret;
+}
+
+/* Why the gate refused a target, for the extack. */
+static const char *pg_gate_refusal(u32 problems)
+{
+	static const char *const msgs[] = {
+		"its IOMMU group has devices that are not assigned with it: assign them in the same request ('pciguard check' names them) or accept no-strict-reset",
+		"its only reset, a bus reset, also resets devices that are not assigned with it: assign them in the same request ('pciguard check' names them) or accept no-strict-reset",
+		"no reset can clear this device, so the next guest may see this guest's data: accept that with no-strict-reset",
+	};
+
+	if (problems & PG_GATE_GROUP_SPLIT)
+		return msgs[0];
+	if (problems & PG_GATE_RESET_SPLIT)
+		return msgs[1];
+	return msgs[2];
+}
+
+/*
+ * The backend's driver name for @backend (UNSPEC: xen-pciback when it is
+ * loaded), or NULL with @extack set. The kernel loads no module here (see
+ * pg_give_back()); the tool loads the backend first.
+ */
+static const char *pg_backend_pick(u32 *backend, bool permissive,
+				   struct netlink_ext_ack *extack)
+{
+	const char *name;
+
+	if (*backend == PCIGUARD_BACKEND_UNSPEC) {
+		if (!driver_find(pg_backend_driver(PCIGUARD_BACKEND_PCIBACK),
+				 &pci_bus_type)) {
+			NL_SET_ERR_MSG(extack,
+				       "no backend named and xen-pciback is not loaded (it loads only in a Xen dom0): name one, e.g. backend vfio-pci");
+			return NULL;
+		}
+		*backend = PCIGUARD_BACKEND_PCIBACK;
+	}
+	name = pg_backend_driver(*backend);
+	if (!driver_find(name, &pci_bus_type)) {
+		if (*backend == PCIGUARD_BACKEND_VFIO_PCI)
+			NL_SET_ERR_MSG(extack,
+				       "vfio-pci is not loaded: load it (modprobe vfio-pci) and try again");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "xen-pciback is not loaded: load it (modprobe xen-pciback; only in a Xen dom0) and try again");
+		return NULL;
+	}
+	if (permissive && *backend != PCIGUARD_BACKEND_PCIBACK) {
+		NL_SET_ERR_MSG(extack,
+			       "permissive is a xen-pciback setting: vfio-pci has none and applies its own config space rules");
+		return NULL;
+	}
+	return name;
+}
+
+/*
+ * Reset @pdev for a handoff as the gate decided (@r): its function reset,
+ * or its bridge's secondary bus reset. Return: 0 once the device answers.
+ */
+static int pg_reset_for_handoff(struct pci_dev *pdev,
+				const struct pg_check_result *r, u32 *msecs)
+{
+	ktime_t start;
+	u16 vendor;
+	int ret;
+
+	if (r->v.reset != PCIGUARD_RESET_BUS)
+		return pg_reset(pdev, false, msecs);
+	start = ktime_get();
+	ret = pci_reset_bus(pdev);
+	if (!ret) {
+		pci_read_config_word(pdev, PCI_VENDOR_ID, &vendor);
+		if (vendor == 0xffff)
+			ret = -EIO;
+	}
+	*msecs = ktime_ms_delta(ktime_get(), start);
+	return ret;
+}
+
+/*
+ * Move @c's device, held by pciguard, to the driver @name through
+ * driver_override. Return: 0 once @name holds it; else it is unbound and
+ * pinned to @name, for pg_requarantine() to take back.
+ */
+static int pg_hand_to(struct pg_custody *c, const char *name)
+{
+	char bound[PCIGUARD_DRIVER_NAME_MAX];
+	struct pci_dev *pdev = c->pdev;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c->handing = true;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+
+	ret = driver_set_override(&pdev->dev, &pdev->driver_override, name,
+				  strlen(name));
+	if (!ret) {
+		device_release_driver(&pdev->dev);
+		ret = device_attach(&pdev->dev);
+		pg_bound_driver(pdev, bound, sizeof(bound));
+		ret = ret < 0 ? ret : strcmp(bound, name) ? -ENODEV : 0;
+	}
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c->handing = false;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return ret;
+}
+
+/*
+ * Take @c's device back from whatever holds it (a backend, or nothing)
+ * into quarantine; pciguard's probe resets it and reports it.
+ */
+static void pg_requarantine(struct pg_custody *c)
+{
+	struct pci_dev *pdev = c->pdev;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c->handing = true;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+
+	if (pg_take(pdev))
+		pci_err(pdev, "pciguard could not bind it again; it stays pinned to pciguard, unbound\n");
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c->handing = false;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+}
+
+/* Caller holds pg_custody_mutex: the present entry of @pdev, or NULL. */
+static struct pg_custody *pg_entry_of(struct pci_dev *pdev)
+{
+	struct pg_custody *c;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c = pg_find_pdev(pdev);
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return c;
+}
+
+/*
+ * The checks of an assign that need no change: an assigned target is
+ * either assigned to the same guest and backend (@skip) or refused; a
+ * target not in custody must pass the custody policy; vfio-pci needs an
+ * IOMMU group.
+ */
+static int pg_assign_precheck(struct pg_target *t, unsigned int n,
+			      const struct pg_assign *a, u32 backend,
+			      bool *skip, struct netlink_ext_ack *extack)
+{
+	struct pg_custody_facts facts;
+	enum pg_custody_verdict v;
+	struct pg_custody *c;
+	unsigned long flags;
+	unsigned int i;
+	bool held, same;
+
+	for (i = 0; i < n; i++) {
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		c = pg_find_pdev(t[i].pdev);
+		held = !!c;
+		skip[i] = c && c->state == PCIGUARD_STATE_ASSIGNED;
+		same = skip[i] && c->info.backend == backend &&
+		       !strcmp(c->info.guest, a->guest);
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+
+		if (skip[i] && !same) {
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "device is assigned to another guest or backend: detach it first");
+			return -EBUSY;
+		}
+		if (!held) {
+			pg_custody_facts_of(t[i].pdev, &facts);
+			v = pg_custody_check(&facts, a->force);
+			if (v != PG_CUSTODY_OK) {
+				pg_nl_set_err(extack, t[i].attr,
+					      pg_custody_verdict_msg(v));
+				return pg_custody_verdict_errno(v);
+			}
+		}
+		if (backend == PCIGUARD_BACKEND_VFIO_PCI &&
+		    !t[i].pdev->dev.iommu_group) {
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "vfio-pci needs an IOMMU and this device has no IOMMU group: turn the IOMMU on (intel_iommu=on or amd_iommu=on, VT-d/AMD-Vi in the firmware)");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Reset the targets that @need it, as the gate decided (@res): one bus
+ * reset per bridge. Return: 0, or the first failure with @extack set.
+ */
+static int pg_handoff_reset(struct pg_target *t, unsigned int n,
+			    struct pg_custody **c, const bool *need,
+			    struct pg_check_result *res,
+			    struct netlink_ext_ack *extack)
+{
+	unsigned long flags;
+	unsigned int i, k;
+	bool *bus_done;
+	int ret = 0;
+	u32 msecs;
+
+	bus_done = kcalloc(n, sizeof(*bus_done), GFP_KERNEL);
+	if (!bus_done)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!need[i])
+			continue;
+		/* A bus reset done for an earlier target reset this one. */
+		for (k = 0; k < i; k++)
+			if (bus_done[k] && res[i].v.reset == PCIGUARD_RESET_BUS &&
+			    pg_bdf_eq(&res[k].bridge, &res[i].bridge))
+				break;
+		if (k < i) {
+			msecs = c[k]->info.reset_msecs;
+		} else {
+			ret = pg_reset_for_handoff(t[i].pdev, &res[i], &msecs);
+			bus_done[i] = !ret && res[i].v.reset == PCIGUARD_RESET_BUS;
+		}
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		c[i]->info.has_reset = true;
+		c[i]->info.reset_errno = -ret;
+		c[i]->info.reset_msecs = msecs;
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		if (ret) {
+			pci_warn(t[i].pdev, "reset before handoff failed (%d)\n",
+				 ret);
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "the device's reset failed, so it may still hold the last user's data; every device of the request is in quarantine: hand it over anyway with no-strict-reset");
+			break;
+		}
+	}
+	kfree(bus_done);
+	return ret;
+}
+
+/**
+ * pg_custody_assign() - hand devices to a guest backend, all or none
+ * @t: the devices, all present, no duplicates
+ * @n: how many
+ * @a: the guest, the backend and the admin's options
+ * @extack: for the reason of a refusal or a failure
+ *
+ * Every check runs before anything changes; a refusal changes nothing.
+ * Then the devices not in custody are taken into it, reset and handed
+ * over; a failure there leaves every target in quarantine.
+ *
+ * Return: 0, or a negative errno with @extack set.
+ */
+int pg_custody_assign(struct pg_target *t, unsigned int n,
+		      const struct pg_assign *a, struct netlink_ext_ack *extack)
+{
+	struct pg_check_result *res;
+	struct pg_custody **c;
+	struct pg_event ev;
+	u32 backend = a->backend;
+	unsigned long flags;
+	const char *name;
+	bool *skip, *taken, *need;
+	unsigned int i, done;
+	int ret;
+
+	res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
+	c = kcalloc(n, sizeof(*c), GFP_KERNEL);
+	skip = kcalloc(n, sizeof(*skip), GFP_KERNEL);
+	taken = kcalloc(n, sizeof(*taken), GFP_KERNEL);
+	need = kcalloc(n, sizeof(*need), GFP_KERNEL);
+	if (!res || !c || !skip || !taken || !need) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	mutex_lock(&pg_custody_mutex);
+	ret = -ENOENT;
+	name = pg_backend_pick(&backend, a->permissive, extack);
+	if (!name)
+		goto out;
+	ret = pg_assign_precheck(t, n, a, backend, skip, extack);
+	if (ret)
+		goto out;
+	ret = pg_check(t, n, a->no_strict_reset, res, extack);
+	if (ret)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!res[i].v.ok) {
+			pg_nl_set_err(extack, t[i].attr,
+				      pg_gate_refusal(res[i].v.problems));
+			ret = -EBUSY;
+			goto out;
+		}
+	}
+
+	/* From here on devices move. */
+	ret = pg_hide_locked(t, n, a->force, taken, extack);
+	if (ret)
+		goto out;
+	for (i = 0; i < n; i++)
+		c[i] = pg_entry_of(t[i].pdev);
+	/*
+	 * A device this request took into custody and reset cleanly on the
+	 * way in is not reset again.
+	 */
+	for (i = 0; i < n; i++)
+		need[i] = !a->no_strict_reset && !skip[i] &&
+			  !(taken[i] && c[i]->info.has_reset &&
+			    !c[i]->info.reset_errno);
+	ret = pg_handoff_reset(t, n, c, need, res, extack);
+	if (ret)
+		goto out;
+	for (done = 0; done < n; done++) {
+		if (skip[done])
+			continue;
+		ret = pg_hand_to(c[done], name);
+		if (ret) {
+			pci_warn(t[done].pdev, "%s would not take it (%d)\n",
+				 name, ret);
+			NL_SET_ERR_MSG_ATTR(extack, t[done].attr,
+					    "the backend's driver would not take the device (the kernel log says why); every device of the request is in quarantine");
+			break;
+		}
+	}
+	if (ret) {
+		for (i = done + 1; i-- > 0;)
+			if (!skip[i])
+				pg_requarantine(c[i]);
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		if (skip[i])
+			continue;
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		c[i]->state = PCIGUARD_STATE_ASSIGNED;
+		strscpy(c[i]->info.guest, a->guest, sizeof(c[i]->info.guest));
+		c[i]->info.backend = backend;
+		c[i]->info.permissive = a->permissive;
+		c[i]->info.no_strict_reset = a->no_strict_reset;
+		pg_event_of(c[i], PCIGUARD_EVENT_ASSIGNED, &ev);
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		strscpy(ev.driver, name, sizeof(ev.driver));
+		/* No handoff reset to report with no-strict-reset. */
+		ev.has_reset = !a->no_strict_reset;
+		pg_event_post(&ev);
+		pci_info(t[i].pdev, "assigned to %s through %s%s\n", a->guest,
+			 name, a->no_strict_reset ? ", no strict reset" : "");
+	}
+	pg_bus_changed();
+out:
+	mutex_unlock(&pg_custody_mutex);
+out_free:
+	kfree(need);
+	kfree(taken);
+	kfree(skip);
+	kfree(c);
+	kvfree(res);
+	return ret;
+}
+
+/**
+ * pg_custody_detach() - take devices back from their backend, all or none
+ * @t: the devices, all present, no duplicates
+ * @n: how many
+ * @extack: for the reason of a refusal
+ *
+ * Each goes back to quarantine: pinned to pciguard and reset by its probe.
+ * A device whose only reset is its bus's gets that bus reset when every
+ * device it hits comes back in the same request, as for the handoff.
+ *
+ * Return: 0, or a negative errno with @extack set; then nothing changed.
+ */
+int pg_custody_detach(struct pg_target *t, unsigned int n,
+		      struct netlink_ext_ack *extack)
+{
+	struct pg_check_result *res;
+	struct pg_custody_info *was;
+	struct pg_custody **c;
+	struct pg_event ev;
+	unsigned long flags;
+	unsigned int i;
+	bool assigned, *need;
+	int ret = -ENOMEM;
+
+	res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
+	was = kcalloc(n, sizeof(*was), GFP_KERNEL);
+	c = kcalloc(n, sizeof(*c), GFP_KERNEL);
+	need = kcalloc(n, sizeof(*need), GFP_KERNEL);
+	if (!res || !was || !c || !need)
+		goto out_free;
+
+	mutex_lock(&pg_custody_mutex);
+	for (i = 0; i < n; i++) {
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		c[i] = pg_find_pdev(t[i].pdev);
+		assigned = c[i] && c[i]->state == PCIGUARD_STATE_ASSIGNED;
+		if (assigned)
+			was[i] = c[i]->info;
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		if (!assigned) {
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "device is not assigned to a guest: nothing to detach");
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	/* The probe reports nothing while handing: the event comes below. */
+	for (i = 0; i < n; i++)
+		pg_requarantine(c[i]);
+	if (!pg_check(t, n, false, res, NULL)) {
+		for (i = 0; i < n; i++)
+			need[i] = c[i]->info.reset_errno && res[i].v.ok &&
+				  res[i].v.reset == PCIGUARD_RESET_BUS;
+		pg_handoff_reset(t, n, c, need, res, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		pg_event_of(c[i], PCIGUARD_EVENT_DETACHED, &ev);
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		strscpy(ev.guest, was[i].guest, sizeof(ev.guest));
+		strscpy(ev.driver, pg_backend_driver(was[i].backend),
+			sizeof(ev.driver));
+		pg_event_post(&ev);
+	}
+	pg_bus_changed();
+	ret = 0;
+out:
+	mutex_unlock(&pg_custody_mutex);
+out_free:
+	kfree(need);
+	kfree(c);
+	kfree(was);
+	kvfree(res);
 	return ret;
 }
 

@@ -25,6 +25,22 @@ struct pg_target {
 	const struct nlattr *attr;
 };
 
+/**
+ * struct pg_assign - what a DEV_ASSIGN request asks for
+ * @guest: the guest's name, valid (pg_guest_name_valid())
+ * @backend: enum pciguard_backend
+ * @force: take storage and display devices dom0 drives into custody
+ * @no_strict_reset: hand over without strict reset
+ * @permissive: record permissive for the backend
+ */
+struct pg_assign {
+	const char *guest;
+	u32 backend;
+	bool force;
+	bool no_strict_reset;
+	bool permissive;
+};
+
 int pg_custody_init(void);
 void pg_custody_claim_hidden(void);
 void pg_custody_exit(void);
@@ -45,5 +61,9 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 		    struct netlink_ext_ack *extack);
 int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 		       struct netlink_ext_ack *extack);
+int pg_custody_assign(struct pg_target *t, unsigned int n,
+		      const struct pg_assign *a, struct netlink_ext_ack *extack);
+int pg_custody_detach(struct pg_target *t, unsigned int n,
+		      struct netlink_ext_ack *extack);
 
 #endif /* _PCIGUARD_CUSTODY_H */

@@ -18,11 +18,16 @@ struct pci_dev;
  * @custody: enum pciguard_custody
  * @orig_driver: dom0 driver when pciguard took the device, "" if none
  * @since: when custody began, CLOCK_REALTIME ns
- * @has_reset: the quarantine reset ran; @reset_errno, @reset_msecs valid
+ * @has_reset: a reset ran (entering quarantine or handing the device to a
+ *	guest, the latest); @reset_errno, @reset_msecs valid
  * @reset_errno: 0 or its positive errno
  * @reset_msecs: its duration
  * @refused: refused rebind attempts
  * @last_refused: driver of the latest refused attempt, "" if none
+ * @guest: the guest an assigned device went to, "" when not assigned
+ * @backend: enum pciguard_backend serving it to @guest
+ * @permissive: assigned with permissive
+ * @no_strict_reset: assigned with no-strict-reset
  */
 struct pg_custody_info {
 	u32 custody;
@@ -33,6 +38,10 @@ struct pg_custody_info {
 	u32 reset_msecs;
 	u32 refused;
 	char last_refused[PCIGUARD_DRIVER_NAME_MAX];
+	char guest[PCIGUARD_GUEST_NAME_MAX];
+	u32 backend;
+	bool permissive;
+	bool no_strict_reset;
 };
 
 /**

@@ -18,7 +18,9 @@
  * @reset_errno: 0 or the positive errno of the reset
  * @reset_msecs: how long the reset took
  * @lost: events dropped (PCIGUARD_EVENT_LOST)
- * @driver: driver refused, or bound after a release; "" if none
+ * @driver: driver refused, bound after a release, or the backend of an
+ *	ASSIGNED or DETACHED event; "" if none
+ * @guest: the guest of an ASSIGNED or DETACHED event; "" otherwise
  */
 struct pg_event {
 	u32 type;
@@ -31,6 +33,7 @@ struct pg_event {
 	u32 reset_msecs;
 	u32 lost;
 	char driver[PCIGUARD_DRIVER_NAME_MAX];
+	char guest[PCIGUARD_GUEST_NAME_MAX];
 };
 
 void pg_event_post(struct pg_event *ev);

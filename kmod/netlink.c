@@ -21,6 +21,7 @@
 #include "devinfo.h"
 #include "event.h"
 #include "netlink.h"
+#include "policy.h"
 #include "uapi/pciguard.h"
 
 static struct genl_family pg_genl_family;
@@ -44,6 +45,23 @@ static const struct nla_policy pg_dev_op_policy[PCIGUARD_A_DEV_TO_HOST + 1] = {
 static const struct nla_policy pg_dev_check_policy[PCIGUARD_A_DEV_NO_STRICT_RESET + 1] = {
 	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
 	[PCIGUARD_A_DEV_NO_STRICT_RESET] = { .type = NLA_FLAG },
+};
+
+/* DEV_ASSIGN: targets, the guest, the backend and the admin's options. */
+static const struct nla_policy pg_dev_assign_policy[PCIGUARD_A_DEV_PERMISSIVE + 1] = {
+	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
+	[PCIGUARD_A_DEV_FORCE] = { .type = NLA_FLAG },
+	[PCIGUARD_A_DEV_NO_STRICT_RESET] = { .type = NLA_FLAG },
+	[PCIGUARD_A_DEV_GUEST] = { .type = NLA_NUL_STRING,
+				   .len = PCIGUARD_GUEST_NAME_MAX - 1 },
+	[PCIGUARD_A_DEV_BACKEND] = NLA_POLICY_MAX(NLA_U32,
+						  __PCIGUARD_BACKEND_MAX - 1),
+	[PCIGUARD_A_DEV_PERMISSIVE] = { .type = NLA_FLAG },
+};
+
+/* DEV_DETACH: targets only. */
+static const struct nla_policy pg_dev_detach_policy[PCIGUARD_A_DEV_TARGET + 1] = {
+	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
 };
 
 static const struct genl_multicast_group pg_mcgrps[] = {
@@ -77,6 +95,16 @@ static int pg_nl_put_custody(struct sk_buff *skb, const struct pg_devinfo *d)
 		return -EMSGSIZE;
 	if (d->cust.last_refused[0] &&
 	    nla_put_string(skb, PCIGUARD_A_DEV_LAST_REFUSED, d->cust.last_refused))
+		return -EMSGSIZE;
+	if (d->state != PCIGUARD_STATE_ASSIGNED)
+		return 0;
+	if (nla_put_string(skb, PCIGUARD_A_DEV_GUEST, d->cust.guest) ||
+	    nla_put_u32(skb, PCIGUARD_A_DEV_BACKEND, d->cust.backend))
+		return -EMSGSIZE;
+	if (d->cust.permissive && nla_put_flag(skb, PCIGUARD_A_DEV_PERMISSIVE))
+		return -EMSGSIZE;
+	if (d->cust.no_strict_reset &&
+	    nla_put_flag(skb, PCIGUARD_A_DEV_NO_STRICT_RESET))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -372,44 +400,102 @@ err:
 	return ret;
 }
 
-static int pg_nl_dev_op(struct genl_info *info, bool release)
+/*
+ * A request that acts on target devices: parse the targets (absent ones
+ * too with @absent_ok), run @op on them, drop the references.
+ */
+static int pg_nl_dev_op(struct genl_info *info, bool absent_ok,
+			int (*op)(struct genl_info *info, struct pg_target *t,
+				  unsigned int n))
 {
-	struct nlattr **attrs = info->attrs;
-	bool force = nla_get_flag(attrs[PCIGUARD_A_DEV_FORCE]);
 	struct pg_target *t;
 	int n, i, ret;
 
-	if (release && !nla_get_flag(attrs[PCIGUARD_A_DEV_TO_HOST])) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "releasing returns the device to dom0's drivers: say so with PCIGUARD_A_DEV_TO_HOST");
-		return -EINVAL;
-	}
 	t = kcalloc(PCIGUARD_MAX_TARGETS, sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	n = pg_nl_targets(info, t, release);
+	n = pg_nl_targets(info, t, absent_ok);
 	if (n < 0) {
 		kfree(t);
 		return n;
 	}
-	if (release)
-		ret = pg_custody_release(t, n, force, info->extack);
-	else
-		ret = pg_custody_hide(t, n, force, info->extack);
+	ret = op(info, t, n);
 	for (i = 0; i < n; i++)
 		pci_dev_put(t[i].pdev);
 	kfree(t);
 	return ret;
 }
 
+static int pg_nl_hide(struct genl_info *info, struct pg_target *t,
+		      unsigned int n)
+{
+	return pg_custody_hide(t, n, nla_get_flag(info->attrs[PCIGUARD_A_DEV_FORCE]),
+			       info->extack);
+}
+
 static int pg_nl_dev_hide_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return pg_nl_dev_op(info, false);
+	return pg_nl_dev_op(info, false, pg_nl_hide);
+}
+
+static int pg_nl_release(struct genl_info *info, struct pg_target *t,
+			 unsigned int n)
+{
+	return pg_custody_release(t, n,
+				  nla_get_flag(info->attrs[PCIGUARD_A_DEV_FORCE]),
+				  info->extack);
 }
 
 static int pg_nl_dev_release_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return pg_nl_dev_op(info, true);
+	if (!nla_get_flag(info->attrs[PCIGUARD_A_DEV_TO_HOST])) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "releasing returns the device to dom0's drivers: say so with PCIGUARD_A_DEV_TO_HOST");
+		return -EINVAL;
+	}
+	return pg_nl_dev_op(info, true, pg_nl_release);
+}
+
+static int pg_nl_assign(struct genl_info *info, struct pg_target *t,
+			unsigned int n)
+{
+	struct nlattr **attrs = info->attrs;
+	struct pg_assign a = {
+		.guest = nla_data(attrs[PCIGUARD_A_DEV_GUEST]),
+		.backend = attrs[PCIGUARD_A_DEV_BACKEND] ?
+			   nla_get_u32(attrs[PCIGUARD_A_DEV_BACKEND]) :
+			   PCIGUARD_BACKEND_UNSPEC,
+		.force = nla_get_flag(attrs[PCIGUARD_A_DEV_FORCE]),
+		.no_strict_reset = nla_get_flag(attrs[PCIGUARD_A_DEV_NO_STRICT_RESET]),
+		.permissive = nla_get_flag(attrs[PCIGUARD_A_DEV_PERMISSIVE]),
+	};
+
+	return pg_custody_assign(t, n, &a, info->extack);
+}
+
+static int pg_nl_dev_assign_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *guest = info->attrs[PCIGUARD_A_DEV_GUEST];
+
+	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_GUEST))
+		return -EINVAL;
+	if (!pg_guest_name_valid(nla_data(guest))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, guest,
+				    "invalid guest name: use 1 to 63 of A-Z a-z 0-9 _ . -, starting with a letter or digit");
+		return -EINVAL;
+	}
+	return pg_nl_dev_op(info, false, pg_nl_assign);
+}
+
+static int pg_nl_detach(struct genl_info *info, struct pg_target *t,
+			unsigned int n)
+{
+	return pg_custody_detach(t, n, info->extack);
+}
+
+static int pg_nl_dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pg_nl_dev_op(info, false, pg_nl_detach);
 }
 
 static int pg_nl_put_result(struct sk_buff *skb, const struct pg_target *t,
@@ -518,6 +604,20 @@ static const struct genl_ops pg_genl_ops[] = {
 		.policy = pg_dev_check_policy,
 		.maxattr = ARRAY_SIZE(pg_dev_check_policy) - 1,
 	},
+	{
+		.cmd = PCIGUARD_CMD_DEV_ASSIGN,
+		.doit = pg_nl_dev_assign_doit,
+		.policy = pg_dev_assign_policy,
+		.maxattr = ARRAY_SIZE(pg_dev_assign_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PCIGUARD_CMD_DEV_DETACH,
+		.doit = pg_nl_dev_detach_doit,
+		.policy = pg_dev_detach_policy,
+		.maxattr = ARRAY_SIZE(pg_dev_detach_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family pg_genl_family __ro_after_init = {
@@ -569,6 +669,8 @@ void pg_netlink_send_event(const struct pg_event *ev)
 		goto err;
 	if (ev->driver[0] &&
 	    nla_put_string(skb, PCIGUARD_A_DEV_EVENT_DRIVER, ev->driver))
+		goto err;
+	if (ev->guest[0] && nla_put_string(skb, PCIGUARD_A_DEV_GUEST, ev->guest))
 		goto err;
 	if (ev->has_reset &&
 	    (nla_put_u32(skb, PCIGUARD_A_DEV_RESET_ERRNO, ev->reset_errno) ||

@@ -37,6 +37,8 @@ enum pg_custody_verdict pg_custody_check(const struct pg_custody_facts *f, bool 
 	if (f->hdr_type != 0)
 		return PG_CUSTODY_HEADER;
 	if (f->bound && !force) {
+		if (f->backend)
+			return PG_CUSTODY_BACKEND;
 		if (PG_CLASS_BASE(f->class) == PG_BASE_STORAGE)
 			return PG_CUSTODY_STORAGE;
 		if (PG_CLASS_BASE(f->class) == PG_BASE_DISPLAY)
@@ -65,6 +67,8 @@ const char *pg_custody_verdict_msg(enum pg_custody_verdict v)
 			"device is a storage controller driven by dom0, which may lose its disks: use force if dom0 does not need it",
 		[PG_CUSTODY_DISPLAY] =
 			"device is a display controller driven by dom0, which may lose its console: use force if dom0 does not need it",
+		[PG_CUSTODY_BACKEND] =
+			"device is bound to a guest backend (vfio-pci or pciback) that pciguard did not set up, and a guest may be using it: detach it from the guest first, then use force",
 	};
 
 	if ((unsigned int)v < ARRAY_SIZE(msgs) && msgs[v])
@@ -86,8 +90,52 @@ int pg_custody_verdict_errno(enum pg_custody_verdict v)
 		return 0;
 	case PG_CUSTODY_STORAGE:
 	case PG_CUSTODY_DISPLAY:
+	case PG_CUSTODY_BACKEND:
 		return -EBUSY;
 	default:
 		return -EINVAL;
 	}
+}
+
+/**
+ * pg_is_backend_driver() - does this driver serve devices to guests?
+ * @driver: a PCI driver's name
+ *
+ * Return: true for the backends pciguard hands devices to.
+ */
+bool pg_is_backend_driver(const char *driver)
+{
+	return !strcmp(driver, "vfio-pci") || !strcmp(driver, "pciback");
+}
+
+static bool pg_isalnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/**
+ * pg_guest_name_valid() - is @name acceptable as a guest (domain) name?
+ * @name: NUL-terminated
+ *
+ * Xen and Qubes domain names, libvirt domain names: 1 to 63 characters of
+ * [A-Za-z0-9_.-], the first a letter or digit. Nothing that a shell, a
+ * path or a log line would misread.
+ *
+ * Return: true when valid.
+ */
+bool pg_guest_name_valid(const char *name)
+{
+	size_t i;
+
+	if (!pg_isalnum(name[0]))
+		return false;
+	for (i = 1; name[i]; i++) {
+		if (i >= PCIGUARD_GUEST_NAME_MAX - 1)
+			return false;
+		if (!pg_isalnum(name[i]) && name[i] != '_' && name[i] != '.' &&
+		    name[i] != '-')
+			return false;
+	}
+	return true;
 }

@@ -8,19 +8,23 @@
 #define _PCIGUARD_POLICY_H
 
 #include "compat.h"
+#include "uapi/pciguard.h"
 
 /**
  * struct pg_custody_facts - what the custody decision looks at
  * @class: class code, base << 16 | sub << 8 | prog-if
  * @hdr_type: configuration header layout without the multifunction bit
  * @has_subordinate: the device forwards to a secondary bus
- * @bound: a dom0 driver is bound to the device now
+ * @bound: a driver is bound to the device now
+ * @backend: that driver is a guest backend (vfio-pci, pciback) that
+ *	pciguard did not bind: a guest may be using the device
  */
 struct pg_custody_facts {
 	u32 class;
 	u8 hdr_type;
 	bool has_subordinate;
 	bool bound;
+	bool backend;
 };
 
 /**
@@ -32,6 +36,8 @@ struct pg_custody_facts {
  * @PG_CUSTODY_HEADER: no: only type 0 (endpoint) headers can go to a guest
  * @PG_CUSTODY_STORAGE: not without force: dom0 drives it as storage
  * @PG_CUSTODY_DISPLAY: not without force: dom0 drives it as display
+ * @PG_CUSTODY_BACKEND: not without force: a guest backend holds it, set up
+ *	by other means, and a guest may be using it
  */
 enum pg_custody_verdict {
 	PG_CUSTODY_OK,
@@ -40,7 +46,11 @@ enum pg_custody_verdict {
 	PG_CUSTODY_HEADER,
 	PG_CUSTODY_STORAGE,
 	PG_CUSTODY_DISPLAY,
+	PG_CUSTODY_BACKEND,
 };
+
+bool pg_is_backend_driver(const char *driver);
+bool pg_guest_name_valid(const char *name);
 
 enum pg_custody_verdict pg_custody_check(const struct pg_custody_facts *f, bool force);
 const char *pg_custody_verdict_msg(enum pg_custody_verdict v);

@@ -63,13 +63,22 @@
  *    PCIGUARD_A_DEV_ORIG_DRIVER    string: the dom0 driver the device had
  *                                  when pciguard took it; absent if none
  *    PCIGUARD_A_DEV_SINCE          u64: when custody began, CLOCK_REALTIME ns
- *    PCIGUARD_A_DEV_RESET_ERRNO    u32: result of the reset done when the
- *                                  device entered quarantine: 0, or the
- *                                  positive errno (ENOTTY: no method)
+ *    PCIGUARD_A_DEV_RESET_ERRNO    u32: result of the latest reset pciguard
+ *                                  did (entering quarantine, or the handoff
+ *                                  to a guest): 0, or the positive errno
+ *                                  (ENOTTY: no method)
  *    PCIGUARD_A_DEV_RESET_MSECS    u32: how long that reset took
  *    PCIGUARD_A_DEV_REFUSED        u32: attempts by other drivers to bind
  *                                  the device that custody refused
  *    PCIGUARD_A_DEV_LAST_REFUSED   string: the driver of the latest attempt
+ *
+ *    Devices handed to a guest (PCIGUARD_STATE_ASSIGNED) also carry:
+ *
+ *    PCIGUARD_A_DEV_GUEST          string: the guest (domain) named by
+ *                                  DEV_ASSIGN
+ *    PCIGUARD_A_DEV_BACKEND        u32, enum pciguard_backend
+ *    PCIGUARD_A_DEV_PERMISSIVE     flag: assigned with permissive
+ *    PCIGUARD_A_DEV_NO_STRICT_RESET flag: assigned with no-strict-reset
  *
  *    After the PCI devices, a dump sends one message per custody entry
  *    whose device is absent (removed or not yet rescanned) with the naming
@@ -123,6 +132,34 @@
  *          A bridge or non-endpoint target is refused with -EINVAL and
  *          the reason, as DEV_HIDE refuses it.
  *
+ * PCIGUARD_CMD_DEV_ASSIGN (needs CAP_NET_ADMIN)
+ *    do:   hand devices to a guest backend. Targets as for DEV_HIDE;
+ *          PCIGUARD_A_DEV_GUEST (required: 1 to 63 of [A-Za-z0-9_.-],
+ *          starting with a letter or digit) names the guest;
+ *          PCIGUARD_A_DEV_BACKEND picks the backend (default: xen-pciback
+ *          when loaded, else the request is refused and says so; the
+ *          kernel loads no module, the tool does); PCIGUARD_A_DEV_FORCE as
+ *          for DEV_HIDE for devices not yet in custody;
+ *          PCIGUARD_A_DEV_NO_STRICT_RESET accepts a handoff without strict
+ *          reset; PCIGUARD_A_DEV_PERMISSIVE is recorded for the backend
+ *          (xen-pciback only). In order, for all targets before any moves:
+ *          custody policy, backend loaded, an IOMMU for vfio-pci, the gate
+ *          (as DEV_CHECK; refused unless every target is allowed). Then
+ *          devices not in custody are taken into it, each target is reset
+ *          (its function reset, or one bus reset per bridge) and must read
+ *          back its vendor ID (skipped with no-strict-reset), and each is
+ *          bound to the backend through driver_override. A refusal changes
+ *          nothing; a failure during the handoff leaves every target in
+ *          quarantine. A target already assigned to the same guest and
+ *          backend is left as it is; one assigned elsewhere is refused.
+ *
+ * PCIGUARD_CMD_DEV_DETACH (needs CAP_NET_ADMIN)
+ *    do:   take devices back from their backend into quarantine (pinned to
+ *          pciguard, reset). Targets as for DEV_HIDE; each must be
+ *          assigned. A backend that gives a device up by other means (its
+ *          unbind file) gets the same treatment: a device that comes back
+ *          from a guest never goes to a dom0 driver by itself.
+ *
  * PCIGUARD_CMD_EVENT
  *    Sent to the multicast group PCIGUARD_MCGRP_EVENTS, never requested:
  *    PCIGUARD_A_DEV_EVENT (enum pciguard_event), PCIGUARD_A_DEV_TIMESTAMP
@@ -132,7 +169,9 @@
  *    dom0 bound after a release), PCIGUARD_A_DEV_REFUSED,
  *    PCIGUARD_A_DEV_RESET_ERRNO and _RESET_MSECS (in a RELEASED event the
  *    reset done for the release, absent when the device was absent; in
- *    the others the quarantine reset), PCIGUARD_A_DEV_LOST.
+ *    an ASSIGNED event the handoff reset, absent with no-strict-reset; in
+ *    the others the quarantine reset), PCIGUARD_A_DEV_LOST, and in
+ *    ASSIGNED and DETACHED events PCIGUARD_A_DEV_GUEST.
  *    Events are queued and sent in order; when the queue overflows, the
  *    lost ones are counted in a PCIGUARD_EVENT_LOST event (per-device
  *    counters are never lost).
@@ -151,8 +190,11 @@
 #define PCIGUARD_DRIVER_NAME_MAX	64
 #define PCIGUARD_PATH_MAX		128
 
-/* Most devices one DEV_HIDE or DEV_RELEASE request may name. */
+/* Most devices one DEV_HIDE, _RELEASE, _CHECK, _ASSIGN or _DETACH names. */
 #define PCIGUARD_MAX_TARGETS		64
+
+/* Longest guest name PCIGUARD_A_DEV_GUEST may carry, including the NUL. */
+#define PCIGUARD_GUEST_NAME_MAX		64
 
 /* Multicast group for PCIGUARD_CMD_EVENT. */
 #define PCIGUARD_MCGRP_EVENTS		"events"
@@ -162,10 +204,14 @@
  * @PCIGUARD_STATE_HOST: dom0 (the host) owns the device; pciguard only looks
  * @PCIGUARD_STATE_QUARANTINED: pciguard's own driver holds the device; no
  *	dom0 driver can bind it
+ * @PCIGUARD_STATE_ASSIGNED: pciguard handed the device to a guest backend
+ *	(PCIGUARD_A_DEV_BACKEND) for a guest (PCIGUARD_A_DEV_GUEST); when the
+ *	backend lets go of it, it comes back to quarantine, never to dom0
  */
 enum pciguard_state {
 	PCIGUARD_STATE_HOST,
 	PCIGUARD_STATE_QUARANTINED,
+	PCIGUARD_STATE_ASSIGNED,
 
 	/* private: */
 	__PCIGUARD_STATE_MAX
@@ -209,6 +255,22 @@ enum pciguard_custody {
 };
 
 /**
+ * enum pciguard_backend - the driver that serves a device to a guest
+ * @PCIGUARD_BACKEND_UNSPEC: not given: xen-pciback when it is loaded
+ * @PCIGUARD_BACKEND_PCIBACK: xen-pciback (driver "pciback"), Xen dom0
+ * @PCIGUARD_BACKEND_VFIO_PCI: vfio-pci (KVM and other VFIO users); needs an
+ *	IOMMU
+ */
+enum pciguard_backend {
+	PCIGUARD_BACKEND_UNSPEC,
+	PCIGUARD_BACKEND_PCIBACK,
+	PCIGUARD_BACKEND_VFIO_PCI,
+
+	/* private: */
+	__PCIGUARD_BACKEND_MAX
+};
+
+/**
  * enum pciguard_event - what a PCIGUARD_CMD_EVENT reports
  * @PCIGUARD_EVENT_QUARANTINED: pciguard's driver took the device (after
  *	hide, hide= or a rescan) and reset it; see PCIGUARD_A_DEV_RESET_ERRNO
@@ -220,6 +282,12 @@ enum pciguard_custody {
  *	entry stays and takes it again when it comes back
  * @PCIGUARD_EVENT_LOST: the event queue overflowed; PCIGUARD_A_DEV_LOST
  *	events were dropped
+ * @PCIGUARD_EVENT_ASSIGNED: the device went to a guest backend;
+ *	PCIGUARD_A_DEV_EVENT_DRIVER names the backend's driver,
+ *	PCIGUARD_A_DEV_GUEST the guest, the reset attributes the handoff reset
+ * @PCIGUARD_EVENT_DETACHED: the backend let go of the device (a detach, or
+ *	its driver was unbound by other means) and pciguard quarantined and
+ *	reset it again; PCIGUARD_A_DEV_EVENT_DRIVER names the backend's driver
  */
 enum pciguard_event {
 	PCIGUARD_EVENT_QUARANTINED,
@@ -227,6 +295,8 @@ enum pciguard_event {
 	PCIGUARD_EVENT_RELEASED,
 	PCIGUARD_EVENT_REMOVED,
 	PCIGUARD_EVENT_LOST,
+	PCIGUARD_EVENT_ASSIGNED,
+	PCIGUARD_EVENT_DETACHED,
 
 	/* private: */
 	__PCIGUARD_EVENT_MAX
@@ -292,6 +362,9 @@ enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_RESET_HITS,
 	PCIGUARD_A_DEV_MISSING,
 	PCIGUARD_A_DEV_PROBLEMS,
+	PCIGUARD_A_DEV_GUEST,
+	PCIGUARD_A_DEV_BACKEND,
+	PCIGUARD_A_DEV_PERMISSIVE,
 
 	/* private: */
 	__PCIGUARD_A_DEV_MAX,
@@ -305,6 +378,8 @@ enum pciguard_cmd {
 	PCIGUARD_CMD_DEV_RELEASE,
 	PCIGUARD_CMD_EVENT,
 	PCIGUARD_CMD_DEV_CHECK,
+	PCIGUARD_CMD_DEV_ASSIGN,
+	PCIGUARD_CMD_DEV_DETACH,
 
 	/* private: */
 	__PCIGUARD_CMD_MAX,

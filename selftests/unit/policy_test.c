@@ -41,6 +41,10 @@ static const struct check_case cases[] = {
 	{ "VGA, bound", { 0x030000, 0, false, true }, false, PG_CUSTODY_DISPLAY },
 	{ "VGA, bound, force", { 0x030000, 0, false, true }, true, PG_CUSTODY_OK },
 	{ "3D controller, unbound", { 0x030200, 0, false, false }, false, PG_CUSTODY_OK },
+	/* A backend pciguard did not set up may be serving a guest. */
+	{ "NIC on vfio-pci", { 0x020000, 0, false, true, true }, false, PG_CUSTODY_BACKEND },
+	{ "NIC on vfio-pci, force", { 0x020000, 0, false, true, true }, true, PG_CUSTODY_OK },
+	{ "bridge on a backend", { 0x060400, 1, true, true, true }, true, PG_CUSTODY_BRIDGE },
 };
 
 TEST(check_table)
@@ -71,12 +75,45 @@ TEST(messages_name_problem_and_fix)
 		     pg_custody_verdict_msg((enum pg_custody_verdict)99));
 }
 
+TEST(backend_drivers)
+{
+	EXPECT_TRUE(pg_is_backend_driver("vfio-pci"));
+	EXPECT_TRUE(pg_is_backend_driver("pciback"));
+	EXPECT_FALSE(pg_is_backend_driver("e1000e"));
+	EXPECT_FALSE(pg_is_backend_driver("pciguard"));
+	EXPECT_FALSE(pg_is_backend_driver(""));
+}
+
+TEST(guest_names)
+{
+	char longest[PCIGUARD_GUEST_NAME_MAX], too_long[PCIGUARD_GUEST_NAME_MAX + 1];
+
+	EXPECT_TRUE(pg_guest_name_valid("sys-net"));
+	EXPECT_TRUE(pg_guest_name_valid("vm1"));
+	EXPECT_TRUE(pg_guest_name_valid("Work_VM.2"));
+	EXPECT_TRUE(pg_guest_name_valid("7"));
+	EXPECT_FALSE(pg_guest_name_valid(""));
+	EXPECT_FALSE(pg_guest_name_valid("-net"));
+	EXPECT_FALSE(pg_guest_name_valid(".hidden"));
+	EXPECT_FALSE(pg_guest_name_valid("sys net"));
+	EXPECT_FALSE(pg_guest_name_valid("a/b"));
+	EXPECT_FALSE(pg_guest_name_valid("vm\n"));
+	EXPECT_FALSE(pg_guest_name_valid("vm\x01"));
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	EXPECT_TRUE(pg_guest_name_valid(longest));
+	memset(too_long, 'a', sizeof(too_long) - 1);
+	too_long[sizeof(too_long) - 1] = '\0';
+	EXPECT_FALSE(pg_guest_name_valid(too_long));
+}
+
 TEST(errnos)
 {
 	/* -EBUSY: force would change the answer; -EINVAL: nothing would. */
 	EXPECT_EQ(0, pg_custody_verdict_errno(PG_CUSTODY_OK));
 	EXPECT_EQ(-EBUSY, pg_custody_verdict_errno(PG_CUSTODY_STORAGE));
 	EXPECT_EQ(-EBUSY, pg_custody_verdict_errno(PG_CUSTODY_DISPLAY));
+	EXPECT_EQ(-EBUSY, pg_custody_verdict_errno(PG_CUSTODY_BACKEND));
 	EXPECT_EQ(-EINVAL, pg_custody_verdict_errno(PG_CUSTODY_HOST_BRIDGE));
 	EXPECT_EQ(-EINVAL, pg_custody_verdict_errno(PG_CUSTODY_BRIDGE));
 	EXPECT_EQ(-EINVAL, pg_custody_verdict_errno(PG_CUSTODY_HEADER));

@@ -22,50 +22,6 @@ static const char check_usage[] =
 	"                        backend=pciback|vfio-pci (as for assign)\n"
 	"  -j, --json            JSON output (see pciguard(8))\n";
 
-struct check_opts {
-	bool no_strict_reset;
-	bool permissive;
-	const char *backend;	/* NULL: the default */
-};
-
-static int parse_bool(const char *key, const char *val, bool *out)
-{
-	if (!strcmp(val, "true") || !strcmp(val, "1") || !strcmp(val, "yes"))
-		*out = true;
-	else if (!strcmp(val, "false") || !strcmp(val, "0") ||
-		 !strcmp(val, "no"))
-		*out = false;
-	else
-		return pg_usage_err(check_usage, "check: %s takes true or "
-				    "false, not '%s'", key, val);
-	return 0;
-}
-
-/* One -o OPT=VAL; Return: 0 or the usage exit code. */
-static int parse_option(char *arg, struct check_opts *o)
-{
-	char *val = strchr(arg, '=');
-
-	if (!val)
-		return pg_usage_err(check_usage, "check: -o takes OPT=VAL, "
-				    "not '%s'", arg);
-	*val++ = '\0';
-	if (!strcmp(arg, "no-strict-reset"))
-		return parse_bool(arg, val, &o->no_strict_reset);
-	if (!strcmp(arg, "permissive"))
-		return parse_bool(arg, val, &o->permissive);
-	if (!strcmp(arg, "backend")) {
-		if (strcmp(val, "pciback") && strcmp(val, "vfio-pci"))
-			return pg_usage_err(check_usage, "check: backend is "
-					    "pciback or vfio-pci, not '%s'",
-					    val);
-		o->backend = val;
-		return 0;
-	}
-	return pg_usage_err(check_usage, "check: unknown option '%s'; known: "
-			    "no-strict-reset, permissive, backend", arg);
-}
-
 static void print_list(const char *label, char (*bdfs)[PG_BDF_STRLEN],
 		       unsigned int n)
 {
@@ -78,7 +34,7 @@ static void print_list(const char *label, char (*bdfs)[PG_BDF_STRLEN],
 }
 
 static void print_human(const struct pg_check_res *r, const struct pg_dev *d,
-			const struct check_opts *o)
+			const struct pg_opts *o)
 {
 	char buf[512];
 	unsigned int i;
@@ -142,14 +98,45 @@ static void print_human(const struct pg_check_res *r, const struct pg_dev *d,
 		       "see this guest's data\n", "fix",
 		       r->n_missing ? "or " : "");
 	}
-	if (o->backend && !strcmp(o->backend, "vfio-pci") &&
-	    !d->has_iommu_group)
+	if (o->backend == PCIGUARD_BACKEND_VFIO_PCI && !d->has_iommu_group)
 		printf("  %-16s vfio-pci refuses a device without an IOMMU\n",
 		       "backend");
 	if ((d->class >> 16) == 0x02)
 		printf("  %-16s a Xen PV guest driving this NIC may need "
 		       "'iommu=soft swiotlb=8192' on its kernel command line\n",
 		       "hint");
+}
+
+/**
+ * pg_check_explain() - why the gate refused a handoff, and the fixes
+ * @r: a refused device's verdict
+ * @verb: the command, for messages
+ */
+void pg_check_explain(const struct pg_check_res *r, const char *verb)
+{
+	char also[PG_CHECK_MAX_SET * PG_BDF_STRLEN + 1] = "";
+	unsigned int i;
+	const char *why;
+
+	for (i = 0; i < r->n_missing; i++) {
+		strcat(also, " ");
+		strcat(also, r->missing[i]);
+	}
+	if (r->problems & PCIGUARD_PROBLEM_GROUP_SPLIT)
+		why = "its IOMMU group has devices that would stay behind";
+	else if (r->problems & PCIGUARD_PROBLEM_RESET_SPLIT)
+		why = "its only reset, a bus reset, also resets devices that "
+		      "would stay behind";
+	else
+		why = "it cannot be reset at all";
+	if (r->n_missing)
+		pg_err("cannot %s %s: %s; assign them together: add%s, or "
+		       "accept -o no-strict-reset=true (the next guest may see "
+		       "this guest's data)", verb, r->bdf, why, also);
+	else
+		pg_err("cannot %s %s: %s; accept -o no-strict-reset=true "
+		       "only if the next guest may see this guest's data",
+		       verb, r->bdf, why);
 }
 
 static void print_json_one(struct pg_json *j, const struct pg_check_res *r,
@@ -202,7 +189,7 @@ int check_main(int argc, char **argv)
 	};
 	struct pg_check_res *res = NULL;
 	struct pg_devlist list = { 0 };
-	struct check_opts o = { 0 };
+	struct pg_opts o = { 0 };
 	struct pg_bdf *bdfs = NULL;
 	struct pg_nl *nl = NULL;
 	int c, ret, n, i, refused = 0;
@@ -212,7 +199,7 @@ int check_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			ret = parse_option(optarg, &o);
+			ret = pg_parse_option(optarg, &o, check_usage, "check");
 			if (ret)
 				return ret;
 			break;

@@ -197,6 +197,7 @@ static const char *refusal(const struct pg_dev *d, char *buf, size_t len)
 
 	bound_driver(d->bdf_str, drv, sizeof(drv));
 	f.bound = drv[0] != '\0';
+	f.backend = f.bound && pg_is_backend_driver(drv);
 	switch (pg_custody_check(&f, false)) {
 	case PG_CUSTODY_OK:
 		return NULL;
@@ -219,6 +220,11 @@ static const char *refusal(const struct pg_dev *d, char *buf, size_t len)
 		return buf;
 	case PG_CUSTODY_DISPLAY:
 		snprintf(buf, len, "is driven by %s as dom0's display now; "
+			 "pciguard takes it only if it loads before %s (early, "
+			 "from the initramfs)", drv, drv);
+		return buf;
+	case PG_CUSTODY_BACKEND:
+		snprintf(buf, len, "is bound to the guest backend %s now; "
 			 "pciguard takes it only if it loads before %s (early, "
 			 "from the initramfs)", drv, drv);
 		return buf;

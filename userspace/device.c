@@ -37,6 +37,20 @@ const char *pg_state_name(uint32_t state)
 		return "host";
 	case PCIGUARD_STATE_QUARANTINED:
 		return "quarantined";
+	case PCIGUARD_STATE_ASSIGNED:
+		return "assigned";
+	}
+	return "unknown";
+}
+
+/* As -o backend= spells it. */
+const char *pg_backend_name(uint32_t backend)
+{
+	switch (backend) {
+	case PCIGUARD_BACKEND_PCIBACK:
+		return "pciback";
+	case PCIGUARD_BACKEND_VFIO_PCI:
+		return "vfio-pci";
 	}
 	return "unknown";
 }

@@ -46,6 +46,11 @@ struct pg_dev {
 	uint32_t reset_msecs;
 	uint32_t refused;
 	char last_refused[PCIGUARD_DRIVER_NAME_MAX];
+	/* Assigned to a guest (state assigned). */
+	char guest[PCIGUARD_GUEST_NAME_MAX];
+	uint32_t backend;			/* enum pciguard_backend */
+	bool permissive;
+	bool no_strict_reset;
 };
 
 struct pg_devlist {
@@ -58,6 +63,7 @@ const struct pg_dev *pg_devlist_find(const struct pg_devlist *list,
 				     const struct pg_bdf *bdf);
 
 const char *pg_state_name(uint32_t state);
+const char *pg_backend_name(uint32_t backend);
 const char *pg_custody_name(uint32_t custody);
 const char *pg_errno_name(uint32_t err);
 void pg_reset_result(const struct pg_dev *d, char *buf, size_t len);

@@ -38,42 +38,101 @@ static void devices_behind(const struct pg_devlist *list, const char *bridge,
 
 /* Explain why pciguard will not take @d; the kernel says the same. */
 static void explain(const struct pg_devlist *list, const struct pg_dev *d,
-		    enum pg_custody_verdict v)
+		    enum pg_custody_verdict v, const char *verb)
 {
 	char behind[512];
 
 	switch (v) {
 	case PG_CUSTODY_HOST_BRIDGE:
-		pg_err("cannot hide %s: it is a host bridge, part of the "
-		       "platform; it cannot go to a guest", d->bdf_str);
+		pg_err("cannot %s %s: it is a host bridge, part of the "
+		       "platform; it cannot go to a guest", verb, d->bdf_str);
 		break;
 	case PG_CUSTODY_BRIDGE:
 		devices_behind(list, d->bdf_str, behind, sizeof(behind));
-		pg_err("cannot hide %s: it is a PCI-to-PCI bridge or root port, "
+		pg_err("cannot %s %s: it is a PCI-to-PCI bridge or root port, "
 		       "and a guest given it would get every device behind it; "
-		       "hide the devices behind it instead: %s", d->bdf_str,
+		       "hide the devices behind it instead: %s", verb, d->bdf_str,
 		       behind[0] ? behind : "(none present now)");
 		break;
 	case PG_CUSTODY_HEADER:
-		pg_err("cannot hide %s: its configuration header is type %u "
+		pg_err("cannot %s %s: its configuration header is type %u "
 		       "(bridge or CardBus); only type 0 endpoints can go to a "
-		       "guest", d->bdf_str, d->hdr_type);
+		       "guest", verb, d->bdf_str, d->hdr_type);
 		break;
 	case PG_CUSTODY_STORAGE:
-		pg_err("cannot hide %s: dom0 drives it with %s as a storage "
+		pg_err("cannot %s %s: dom0 drives it with %s as a storage "
 		       "controller and may lose its disks (even its root file "
 		       "system); if dom0 does not need it, run again with "
-		       "--force", d->bdf_str, d->driver);
+		       "--force", verb, d->bdf_str, d->driver);
 		break;
 	case PG_CUSTODY_DISPLAY:
-		pg_err("cannot hide %s: dom0 drives it with %s as a display "
+		pg_err("cannot %s %s: dom0 drives it with %s as a display "
 		       "controller and may lose its console; if dom0 does not "
-		       "need it, run again with --force", d->bdf_str,
-		       d->driver);
+		       "need it, run again with --force", verb,
+		       d->bdf_str, d->driver);
+		break;
+	case PG_CUSTODY_BACKEND:
+		pg_err("cannot %s %s: it is bound to the guest backend %s, set "
+		       "up without pciguard, and a guest may be using it; "
+		       "detach it from the guest first (xl pci-detach, virsh "
+		       "detach-device), then run again with --force", verb,
+		       d->bdf_str, d->driver);
 		break;
 	case PG_CUSTODY_OK:
 		break;
 	}
+}
+
+/**
+ * pg_custody_precheck() - would the module take these devices into custody?
+ * @list: every device, from the module
+ * @bdfs: the devices asked for
+ * @n: how many
+ * @force: as for hide --force
+ * @verb: the command, for messages ("hide", "assign")
+ *
+ * Checks every device before anything changes, with the module's own
+ * policy, and explains a refusal in full (the module says it briefly).
+ *
+ * Return: 0, or -1 after printing the first refusal.
+ */
+int pg_custody_precheck(const struct pg_devlist *list,
+			const struct pg_bdf *bdfs, size_t n, bool force,
+			const char *verb)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct pg_dev *d = pg_devlist_find(list, &bdfs[i]);
+		struct pg_custody_facts f;
+		enum pg_custody_verdict v;
+		char name[PG_BDF_STRLEN];
+
+		if (!d || d->absent) {
+			pg_bdf_format(name, sizeof(name), &bdfs[i]);
+			pg_err("cannot %s %s: there is no PCI device at that "
+			       "address ('pciguard list --all' lists them)",
+			       verb, name);
+			return -1;
+		}
+		if (d->state != PCIGUARD_STATE_HOST)
+			continue;
+		f.class = d->class;
+		f.hdr_type = d->hdr_type;
+		/* The kernel knows the secondary bus; children say it too. */
+		f.has_subordinate = false;
+		for (k = 0; k < list->n; k++)
+			if (!strcmp(list->dev[k].parent, d->bdf_str))
+				f.has_subordinate = true;
+		f.bound = d->driver[0] != '\0';
+		f.backend = f.bound && pg_is_backend_driver(d->driver);
+		v = pg_custody_check(&f, force);
+		if (v != PG_CUSTODY_OK) {
+			explain(list, d, v, verb);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int hide_main(int argc, char **argv)
@@ -119,35 +178,8 @@ int hide_main(int argc, char **argv)
 		goto out;
 
 	/* Check every device first: nothing changes unless all can go. */
-	for (i = 0; i < n; i++) {
-		const struct pg_dev *d = pg_devlist_find(&list, &bdfs[i]);
-		struct pg_custody_facts f;
-		enum pg_custody_verdict v;
-		char name[PG_BDF_STRLEN];
-
-		if (!d || d->absent) {
-			pg_bdf_format(name, sizeof(name), &bdfs[i]);
-			pg_err("cannot hide %s: there is no PCI device at that "
-			       "address ('pciguard list --all' lists them)",
-			       name);
-			goto out;
-		}
-		if (d->state != PCIGUARD_STATE_HOST)
-			continue;
-		f.class = d->class;
-		f.hdr_type = d->hdr_type;
-		/* The kernel knows the secondary bus; children say it too. */
-		f.has_subordinate = false;
-		for (size_t k = 0; k < list.n; k++)
-			if (!strcmp(list.dev[k].parent, d->bdf_str))
-				f.has_subordinate = true;
-		f.bound = d->driver[0] != '\0';
-		v = pg_custody_check(&f, force);
-		if (v != PG_CUSTODY_OK) {
-			explain(&list, d, v);
-			goto out;
-		}
-	}
+	if (pg_custody_precheck(&list, bdfs, n, force, "hide"))
+		goto out;
 
 	if (pg_nl_dev_hide(nl, bdfs, n, force ? PG_OP_FORCE : 0))
 		goto out;
@@ -158,6 +190,11 @@ int hide_main(int argc, char **argv)
 
 		if (pg_nl_dev_get(nl, &bdfs[i], &d))
 			goto out;
+		if (before && before->state == PCIGUARD_STATE_ASSIGNED) {
+			printf("%s: already in custody, assigned to %s\n",
+			       d.bdf_str, d.guest);
+			continue;
+		}
 		if (before && before->state != PCIGUARD_STATE_HOST) {
 			printf("%s: already quarantined\n", d.bdf_str);
 			continue;

@@ -174,6 +174,16 @@ static void pg_json_custody(struct pg_json *j, const struct pg_dev *d)
 	pg_json_int(j, "refused_rebinds", d->refused);
 	pg_json_str_or_null(j, "last_refused_driver",
 			    d->last_refused[0] ? d->last_refused : NULL);
+	if (d->state == PCIGUARD_STATE_ASSIGNED) {
+		pg_json_obj_begin(j, "assigned");
+		pg_json_str(j, "guest", d->guest);
+		pg_json_str(j, "backend", pg_backend_name(d->backend));
+		pg_json_bool(j, "permissive", d->permissive);
+		pg_json_bool(j, "no_strict_reset", d->no_strict_reset);
+		pg_json_obj_end(j);
+	} else {
+		pg_json_null(j, "assigned");
+	}
 	pg_json_obj_end(j);
 }
 

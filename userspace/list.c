@@ -54,11 +54,21 @@ static const char *or_dash(const char *s)
 	return s[0] ? s : "-";
 }
 
+/* "quarantined", or "assigned:GUEST" for a device a guest has. */
+static const char *state_label(const struct pg_dev *d, char *buf, size_t len)
+{
+	if (d->state != PCIGUARD_STATE_ASSIGNED)
+		return pg_state_name(d->state);
+	snprintf(buf, len, "assigned:%s", d->guest);
+	return buf;
+}
+
 static void print_table(const struct pg_devlist *list, bool all)
 {
 	int wdrv = strlen("DRIVER"), wstate = strlen("STATE");
 	int wreset = strlen("RESET"), worig = strlen("ORIGINAL");
 	char iommu[16], refused[16], desc[512];
+	char label[PCIGUARD_GUEST_NAME_MAX + 16];
 	size_t i;
 
 	for (i = 0; i < list->n; i++) {
@@ -67,7 +77,7 @@ static void print_table(const struct pg_devlist *list, bool all)
 		if (!all && !managed(d))
 			continue;
 		wdrv = widest(wdrv, or_dash(d->driver));
-		wstate = widest(wstate, pg_state_name(d->state));
+		wstate = widest(wstate, state_label(d, label, sizeof(label)));
 		wreset = widest(wreset, pg_best_reset(d));
 		worig = widest(worig, or_dash(d->orig_driver));
 	}
@@ -94,7 +104,8 @@ static void print_table(const struct pg_devlist *list, bool all)
 			describe_with_usb(d, desc, sizeof(desc));
 		printf("%-12s  %-*s  %-*s  %-*s  %-7s  %-*s  %-5s  %s\n",
 		       d->bdf_str, wdrv, or_dash(d->driver), wstate,
-		       pg_state_name(d->state), worig, or_dash(d->orig_driver),
+		       state_label(d, label, sizeof(label)), worig,
+		       or_dash(d->orig_driver),
 		       refused, wreset, d->absent ? "-" : pg_best_reset(d),
 		       iommu, desc);
 	}

@@ -39,6 +39,10 @@ static const char *event_name(uint32_t type)
 		return "removed";
 	case PCIGUARD_EVENT_LOST:
 		return "lost";
+	case PCIGUARD_EVENT_ASSIGNED:
+		return "assigned";
+	case PCIGUARD_EVENT_DETACHED:
+		return "detached";
 	}
 	return "unknown";
 }
@@ -86,6 +90,17 @@ static void print_text(const struct pg_event_msg *ev, const char *when)
 		printf("%s lost: %u events dropped (the counters in "
 		       "'pciguard list' are exact)\n", when, ev->lost);
 		break;
+	case PCIGUARD_EVENT_ASSIGNED:
+		printf("%s %s assigned to %s through %s (reset %s)\n", when,
+		       ev->bdf_str, ev->guest, ev->driver,
+		       ev->has_reset ? reset : "skipped: no-strict-reset");
+		break;
+	case PCIGUARD_EVENT_DETACHED:
+		printf("%s %s detached from %s (%s let go): quarantined, "
+		       "reset %s\n", when, ev->bdf_str,
+		       ev->guest[0] ? ev->guest : "its guest", ev->driver,
+		       reset);
+		break;
 	default:
 		printf("%s %s event %u\n", when, ev->bdf_str, ev->type);
 		break;
@@ -108,6 +123,8 @@ static void print_json(const struct pg_event_msg *ev, const char *when)
 		pg_json_str_or_null(j, "driver",
 				    ev->driver[0] ? ev->driver : NULL);
 		pg_json_int(j, "refused_rebinds", ev->refused);
+		pg_json_str_or_null(j, "guest",
+				    ev->guest[0] ? ev->guest : NULL);
 		if (ev->has_reset) {
 			pg_json_obj_begin(j, "reset");
 			pg_json_bool(j, "ok", !ev->reset_errno);

@@ -182,6 +182,18 @@ static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 		case PCIGUARD_A_DEV_LAST_REFUSED:
 			nla_strlcpy(d->last_refused, a, sizeof(d->last_refused));
 			break;
+		case PCIGUARD_A_DEV_GUEST:
+			nla_strlcpy(d->guest, a, sizeof(d->guest));
+			break;
+		case PCIGUARD_A_DEV_BACKEND:
+			d->backend = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_PERMISSIVE:
+			d->permissive = true;
+			break;
+		case PCIGUARD_A_DEV_NO_STRICT_RESET:
+			d->no_strict_reset = true;
+			break;
 		default:
 			break;
 		}
@@ -478,12 +490,14 @@ int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out)
 }
 
 /*
- * DEV_HIDE or DEV_RELEASE for @n devices. On a refusal, print which device
- * and why: the kernel blames the target nest, whose offset we remember.
+ * A request on @n target devices (DEV_HIDE, _RELEASE, _CHECK, _ASSIGN,
+ * _DETACH) with the PG_OP_* @flags and, for DEV_ASSIGN, @guest and
+ * @backend (0: none). On a refusal, print which device and why: the kernel
+ * blames the target nest, whose offset we remember.
  */
 static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 		  const struct pg_bdf *bdfs, size_t n, unsigned int flags,
-		  struct pg_check_res *res)
+		  const char *guest, uint32_t backend, struct pg_check_res *res)
 {
 	struct pg_xfer x = { .check = res, .maxcheck = res ? n : 0 };
 	char name[PG_BDF_STRLEN];
@@ -508,7 +522,11 @@ static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 	    ((flags & PG_OP_TO_HOST) &&
 	     nla_put_flag(msg, PCIGUARD_A_DEV_TO_HOST)) ||
 	    ((flags & PG_OP_NO_STRICT_RESET) &&
-	     nla_put_flag(msg, PCIGUARD_A_DEV_NO_STRICT_RESET)))
+	     nla_put_flag(msg, PCIGUARD_A_DEV_NO_STRICT_RESET)) ||
+	    ((flags & PG_OP_PERMISSIVE) &&
+	     nla_put_flag(msg, PCIGUARD_A_DEV_PERMISSIVE)) ||
+	    (guest && nla_put_string(msg, PCIGUARD_A_DEV_GUEST, guest)) ||
+	    (backend && nla_put_u32(msg, PCIGUARD_A_DEV_BACKEND, backend)))
 		goto nomem;
 
 	ret = transfer(nl, msg, &x);
@@ -552,21 +570,35 @@ nomem:
 int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		   unsigned int flags)
 {
-	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags, NULL);
+	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags, NULL, 0,
+		      NULL);
 }
 
 int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_RELEASE, "release", bdfs, n, flags,
-		      NULL);
+		      NULL, 0, NULL);
 }
 
 int pg_nl_dev_check(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		    unsigned int flags, struct pg_check_res *res)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_CHECK, "check", bdfs, n, flags,
-		      res);
+		      NULL, 0, res);
+}
+
+int pg_nl_dev_assign(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		     const char *guest, uint32_t backend, unsigned int flags)
+{
+	return dev_op(nl, PCIGUARD_CMD_DEV_ASSIGN, "assign", bdfs, n, flags,
+		      guest, backend, NULL);
+}
+
+int pg_nl_dev_detach(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n)
+{
+	return dev_op(nl, PCIGUARD_CMD_DEV_DETACH, "detach", bdfs, n, 0, NULL,
+		      0, NULL);
 }
 
 struct monitor_ctx {
@@ -625,6 +657,9 @@ static int event_cb(struct nl_msg *msg, void *arg)
 			break;
 		case PCIGUARD_A_DEV_LOST:
 			ev.lost = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_GUEST:
+			nla_strlcpy(ev.guest, a, sizeof(ev.guest));
 			break;
 		default:
 			break;

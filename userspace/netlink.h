@@ -21,11 +21,15 @@ int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out);
 #define PG_OP_FORCE	0x1
 #define PG_OP_TO_HOST	0x2
 #define PG_OP_NO_STRICT_RESET	0x4
+#define PG_OP_PERMISSIVE	0x8
 
 int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		   unsigned int flags);
 int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags);
+int pg_nl_dev_assign(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
+		     const char *guest, uint32_t backend, unsigned int flags);
+int pg_nl_dev_detach(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n);
 
 /* The gate's verdict on one device (a DEV_CHECK result). */
 #define PG_CHECK_MAX_SET 32
@@ -58,6 +62,7 @@ struct pg_event_msg {
 	uint32_t reset_msecs;
 	uint32_t lost;
 	char driver[PCIGUARD_DRIVER_NAME_MAX];
+	char guest[PCIGUARD_GUEST_NAME_MAX];
 };
 
 /* Called per event; return non-zero to stop listening. */

@@ -28,6 +28,8 @@ static const struct {
 	{ "release", release_main, "Give devices in custody back to dom0 (--to-host)" },
 	{ "monitor", monitor_main, "Print custody events as they happen" },
 	{ "check", check_main, "Judge a handoff to a guest without changing anything" },
+	{ "assign", assign_main, "Hand devices to a guest's backend (pciback, vfio-pci)" },
+	{ "detach", detach_main, "Take assigned devices back into quarantine" },
 	{ "cmdline", cmdline_main, "Check a pciguard.hide= string before rebooting" },
 };
 

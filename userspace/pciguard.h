@@ -27,6 +27,31 @@ int pg_parse_bdf_args(int argc, char **argv, const char *usage,
 		      const char *verb, struct pg_bdf **out);
 int pg_load_devices(struct pg_devlist *list);
 
+/* options.c: -o OPT=VAL of check and assign. */
+struct pg_opts {
+	bool no_strict_reset;
+	bool permissive;
+	uint32_t backend;	/* enum pciguard_backend; UNSPEC: default */
+};
+
+int pg_parse_option(char *arg, struct pg_opts *o, const char *usage,
+		    const char *verb);
+
+/* backend.c: modules and backend sysfs files around a handoff. */
+int pg_modprobe(const char *name);
+int pg_backend_prepare(uint32_t *backend);
+int pg_backend_permissive(const char *bdf);
+void pg_backend_forget(uint32_t backend, const char *bdf);
+
+/* hide.c: the custody policy's verdict, explained, before any change. */
+int pg_custody_precheck(const struct pg_devlist *list,
+			const struct pg_bdf *bdfs, size_t n, bool force,
+			const char *verb);
+
+/* check.c: a refused handoff, explained with its fixes. */
+struct pg_check_res;
+void pg_check_explain(const struct pg_check_res *r, const char *verb);
+
 /* names.c: names from pci.ids through libpci, as lspci prints them. */
 const char *pg_class_name(uint32_t class, char *buf, size_t len);
 const char *pg_vendor_name(uint16_t vendor, char *buf, size_t len);

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "netlink.h"
 #include "pciguard.h"
@@ -33,8 +31,6 @@ static void load_dom0_driver(const char *bdf)
 {
 	char path[256], alias[256];
 	FILE *f;
-	pid_t pid;
-	int status;
 
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/modalias",
 		 pg_sysfs(), bdf);
@@ -48,15 +44,7 @@ static void load_dom0_driver(const char *bdf)
 	fclose(f);
 	alias[strcspn(alias, "\n")] = '\0';
 
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		execl("/sbin/modprobe", "modprobe", "-q", "--", alias, NULL);
-		execlp("modprobe", "modprobe", "-q", "--", alias, NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return;
+	pg_modprobe(alias);
 
 	snprintf(path, sizeof(path), "%s/bus/pci/drivers_probe", pg_sysfs());
 	f = fopen(path, "w");

@@ -10,5 +10,7 @@ int release_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int cmdline_main(int argc, char **argv);
+int assign_main(int argc, char **argv);
+int detach_main(int argc, char **argv);
 
 #endif

@@ -947,39 +947,39 @@ static const char *pg_gate_refusal(u32 problems)
 
 /*
  * The backend's driver name for @backend (UNSPEC: xen-pciback when it is
- * loaded), or NULL with @extack set. The kernel loads no module here (see
+ * loaded) into *@name. The kernel loads no module here (see
  * pg_give_back()); the tool loads the backend first.
+ * Return: 0, -ENOENT when the backend is not loaded, -EINVAL for options
+ * it does not take; @extack set.
  */
-static const char *pg_backend_pick(u32 *backend, bool permissive,
-				   struct netlink_ext_ack *extack)
+static int pg_backend_pick(u32 *backend, bool permissive, const char **name,
+			   struct netlink_ext_ack *extack)
 {
-	const char *name;
-
+	if (permissive && *backend == PCIGUARD_BACKEND_VFIO_PCI) {
+		NL_SET_ERR_MSG(extack,
+			       "permissive is a xen-pciback setting: vfio-pci has none and applies its own config space rules");
+		return -EINVAL;
+	}
 	if (*backend == PCIGUARD_BACKEND_UNSPEC) {
 		if (!driver_find(pg_backend_driver(PCIGUARD_BACKEND_PCIBACK),
 				 &pci_bus_type)) {
 			NL_SET_ERR_MSG(extack,
 				       "no backend named and xen-pciback is not loaded (it loads only in a Xen dom0): name one, e.g. backend vfio-pci");
-			return NULL;
+			return -ENOENT;
 		}
 		*backend = PCIGUARD_BACKEND_PCIBACK;
 	}
-	name = pg_backend_driver(*backend);
-	if (!driver_find(name, &pci_bus_type)) {
+	*name = pg_backend_driver(*backend);
+	if (!driver_find(*name, &pci_bus_type)) {
 		if (*backend == PCIGUARD_BACKEND_VFIO_PCI)
 			NL_SET_ERR_MSG(extack,
 				       "vfio-pci is not loaded: load it (modprobe vfio-pci) and try again");
 		else
 			NL_SET_ERR_MSG(extack,
 				       "xen-pciback is not loaded: load it (modprobe xen-pciback; only in a Xen dom0) and try again");
-		return NULL;
+		return -ENOENT;
 	}
-	if (permissive && *backend != PCIGUARD_BACKEND_PCIBACK) {
-		NL_SET_ERR_MSG(extack,
-			       "permissive is a xen-pciback setting: vfio-pci has none and applies its own config space rules");
-		return NULL;
-	}
-	return name;
+	return 0;
 }
 
 /*
@@ -1074,12 +1074,13 @@ static struct pg_custody *pg_entry_of(struct pci_dev *pdev)
  * The checks of an assign that need no change: an assigned target is
  * either assigned to the same guest and backend (@skip) or refused; a
  * target not in custody must pass the custody policy; vfio-pci needs an
- * IOMMU group.
+ * IOMMU group. No backend named means xen-pciback (or a refusal later).
  */
 static int pg_assign_precheck(struct pg_target *t, unsigned int n,
-			      const struct pg_assign *a, u32 backend,
-			      bool *skip, struct netlink_ext_ack *extack)
+			      const struct pg_assign *a, bool *skip,
+			      struct netlink_ext_ack *extack)
 {
+	u32 backend = a->backend ?: PCIGUARD_BACKEND_PCIBACK;
 	struct pg_custody_facts facts;
 	enum pg_custody_verdict v;
 	struct pg_custody *c;
@@ -1205,12 +1206,12 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 		goto out_free;
 	}
 
+	/*
+	 * What no environment change can fix is reported first: the custody
+	 * policy and the gate, then whether the backend is loaded.
+	 */
 	mutex_lock(&pg_custody_mutex);
-	ret = -ENOENT;
-	name = pg_backend_pick(&backend, a->permissive, extack);
-	if (!name)
-		goto out;
-	ret = pg_assign_precheck(t, n, a, backend, skip, extack);
+	ret = pg_assign_precheck(t, n, a, skip, extack);
 	if (ret)
 		goto out;
 	ret = pg_check(t, n, a->no_strict_reset, res, extack);
@@ -1224,6 +1225,9 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 			goto out;
 		}
 	}
+	ret = pg_backend_pick(&backend, a->permissive, &name, extack);
+	if (ret)
+		goto out;
 
 	/* From here on devices move. */
 	ret = pg_hide_locked(t, n, a->force, taken, extack);

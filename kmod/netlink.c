@@ -477,8 +477,11 @@ static int pg_nl_dev_assign_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *guest = info->attrs[PCIGUARD_A_DEV_GUEST];
 
-	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_GUEST))
+	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_GUEST)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "name the guest the devices go to (PCIGUARD_A_DEV_GUEST)");
 		return -EINVAL;
+	}
 	if (!pg_guest_name_valid(nla_data(guest))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, guest,
 				    "invalid guest name: use 1 to 63 of A-Z a-z 0-9 _ . -, starting with a letter or digit");

@@ -143,8 +143,9 @@
  *          PCIGUARD_A_DEV_NO_STRICT_RESET accepts a handoff without strict
  *          reset; PCIGUARD_A_DEV_PERMISSIVE is recorded for the backend
  *          (xen-pciback only). In order, for all targets before any moves:
- *          custody policy, backend loaded, an IOMMU for vfio-pci, the gate
- *          (as DEV_CHECK; refused unless every target is allowed). Then
+ *          custody policy, an IOMMU for vfio-pci, the gate (as DEV_CHECK;
+ *          -EBUSY unless every target is allowed), then the backend: -ENOENT
+ *          when it is not loaded, -EINVAL for permissive with vfio-pci. Then
  *          devices not in custody are taken into it, each target is reset
  *          (its function reset, or one bus reset per bridge) and must read
  *          back its vendor ID (skipped with no-strict-reset), and each is

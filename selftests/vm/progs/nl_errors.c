@@ -2,20 +2,28 @@
 /*
  * The pciguard family's own validation, tested with raw netlink so that we
  * can send what the CLI never would: missing, out-of-range, mistyped and
- * unknown attributes, a non-zero reserved header field, DEV_HIDE and
- * DEV_RELEASE requests the CLI's own checks would have stopped. Every
- * refusal must come with an extended ack naming the problem, and where the
- * problem is one target, the offset of its nest. Runs in the test VM, on
- * the reference topology:
+ * unknown attributes, a non-zero reserved header field, DEV_HIDE,
+ * DEV_RELEASE, DEV_ASSIGN and DEV_DETACH requests the CLI's own checks
+ * would have stopped. Every refusal must come with an extended ack naming
+ * the problem, and where the problem is one target, the offset of its
+ * nest. Runs in the test VM, on the reference topology:
  *
  *   0000:00:00.0  host bridge
  *   0000:00:01.0  VGA, bochs-drm (dom0's display)
  *   0000:00:10.0  PCIe root port, with 0000:01:00.0 behind it
  *   0000:01:00.0  virtio-net, virtio-pci (FLR capable): the one device
- *                 these tests take into custody, and always give back
+ *                 these tests take into custody or assign to a guest
+ *                 (through vfio-pci), and always give back
  *   0000:00:1f.2  AHCI, ahci (dom0's storage)
+ *   0000:05:01.0  e1000, conventional PCI behind the PCIe-to-PCI bridge
+ *   0000:05:02.0  legacy virtio-balloon, virtio-pci, next to it: no reset,
+ *                 and an IOMMU group shared with 05:01.0 and the bridge
+ *
+ * vfio-pci is a module in the VM image, not loaded at boot: the tests that
+ * need it load it, one test unloads it for a while.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stddef.h>
@@ -253,6 +261,8 @@ static const struct addr vga = { 0, 0x00, 0x01, 0 };
 static const struct addr root_port = { 0, 0x00, 0x10, 0 };
 static const struct addr ahci = { 0, 0x00, 0x1f, 2 };
 static const struct addr nic = { 0, 0x01, 0x00, 0 };
+static const struct addr e1000 = { 0, 0x05, 0x01, 0 };
+static const struct addr balloon = { 0, 0x05, 0x02, 0 };
 static const struct addr nowhere = { 0, 0x7f, 0x00, 0 };
 
 static void name_addr(struct req *r, const struct addr *d)
@@ -335,21 +345,43 @@ static int release(int fd, int family, const struct addr *d)
 	return ret ? ret : rep.error;
 }
 
+/* DEV_DETACH @d into @rep. Return: 0, or the errno of the request. */
+static int detach(int fd, int family, const struct addr *d,
+		  struct reply *rep)
+{
+	struct req r;
+	int ret;
+
+	init_req(&r, family, PCIGUARD_CMD_DEV_DETACH, 0);
+	put_target(&r, d);
+	ret = xfer(fd, &r, rep);
+	return ret ? ret : rep->error;
+}
+
 /*
- * Whatever a test (or a kernel bug) left in custody goes back to dom0, so
- * that no test depends on another and the module can be unloaded later.
+ * Whatever a test (or a kernel bug) left assigned comes back from its
+ * backend, and whatever is in custody goes back to dom0, so that no test
+ * depends on another and the module can be unloaded later.
  */
 static void release_leftovers(int fd, int family)
 {
 	static const struct addr *const touched[] = {
-		&nic, &ahci, &vga, &host_bridge, &root_port,
+		&nic, &ahci, &vga, &host_bridge, &root_port, &e1000, &balloon,
 	};
+	static struct reply rep;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(touched); i++) {
 		const struct addr *d = touched[i];
+		int state = dev_state(fd, family, d);
 
-		if (dev_state(fd, family, d) != PCIGUARD_STATE_QUARANTINED)
+		if (state == PCIGUARD_STATE_ASSIGNED) {
+			fprintf(stderr, "# %04x:%02x:%02x.%x left assigned; detach: %d\n",
+				d->domain, d->bus, d->slot, d->function,
+				detach(fd, family, d, &rep));
+			state = dev_state(fd, family, d);
+		}
+		if (state != PCIGUARD_STATE_QUARANTINED)
 			continue;
 		fprintf(stderr, "# %04x:%02x:%02x.%x left in custody; release: %d\n",
 			d->domain, d->bus, d->slot, d->function,
@@ -978,6 +1010,697 @@ TEST_F(nl, hide_and_release_round_trip)
 
 	/* Released means gone from custody: a second release is refused. */
 	EXPECT_EQ(-EINVAL, release(self->fd, self->family, &nic));
+}
+
+/* DEV_ASSIGN and DEV_DETACH: what the kernel checks itself. */
+
+/* Refusals quoted from kmod/netlink.c and kmod/custody.c. */
+static const char msg_no_target[] =
+	"pciguard: name at least one device (PCIGUARD_A_DEV_TARGET)";
+static const char msg_guest_name[] =
+	"invalid guest name: use 1 to 63 of A-Z a-z 0-9 _ . -, starting with a letter or digit";
+static const char msg_vfio_not_loaded[] =
+	"vfio-pci is not loaded: load it (modprobe vfio-pci) and try again";
+static const char msg_pciback_not_loaded[] =
+	"xen-pciback is not loaded: load it (modprobe xen-pciback; only in a Xen dom0) and try again";
+static const char msg_no_backend[] =
+	"no backend named and xen-pciback is not loaded (it loads only in a Xen dom0): name one, e.g. backend vfio-pci";
+static const char msg_permissive[] =
+	"permissive is a xen-pciback setting: vfio-pci has none and applies its own config space rules";
+static const char msg_group_split[] =
+	"its IOMMU group has devices that are not assigned with it: assign them in the same request ('pciguard check' names them) or accept no-strict-reset";
+static const char msg_assigned_elsewhere[] =
+	"device is assigned to another guest or backend: detach it first";
+static const char msg_release_assigned[] =
+	"device is assigned to a guest: detach it first, it comes back to quarantine";
+static const char msg_not_assigned[] =
+	"device is not assigned to a guest: nothing to detach";
+static const char msg_foreign_backend[] =
+	"device is bound to a guest backend (vfio-pci or pciback) that pciguard did not set up, and a guest may be using it: detach it from the guest first, then use force";
+
+#define VFIO_DRIVER	"/sys/bus/pci/drivers/vfio-pci"
+#define PCIBACK_DRIVER	"/sys/bus/pci/drivers/pciback"
+
+static int vfio_loaded(void)
+{
+	return !access(VFIO_DRIVER, F_OK);
+}
+
+/* Load vfio-pci (a module in the VM image). Return: 0 once it is loaded. */
+static int load_vfio(void)
+{
+	if (!vfio_loaded() && system("modprobe vfio_pci >/dev/null 2>&1"))
+		return -1;
+	return vfio_loaded() ? 0 : -1;
+}
+
+/* Unload vfio-pci. Return: 0 once it is not loaded. */
+static int unload_vfio(void)
+{
+	if (vfio_loaded() && system("rmmod vfio_pci >/dev/null 2>&1"))
+		return -1;
+	return vfio_loaded() ? -1 : 0;
+}
+
+/* A PCIGUARD_A_DEV_GUEST attribute, NUL included. Return: its offset. */
+static unsigned int put_guest(struct req *r, const char *guest)
+{
+	return put_attr(r, PCIGUARD_A_DEV_GUEST, guest, strlen(guest) + 1);
+}
+
+/* A DEV_ASSIGN request to @guest through vfio-pci, without targets. */
+static void init_assign(struct req *r, int family, const char *guest)
+{
+	init_req(r, family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	put_guest(r, guest);
+	put_u32(r, PCIGUARD_A_DEV_BACKEND, PCIGUARD_BACKEND_VFIO_PCI);
+}
+
+/* DEV_ASSIGN @d to @guest through vfio-pci. Return: 0, or the errno. */
+static int assign(int fd, int family, const struct addr *d, const char *guest,
+		  struct reply *rep)
+{
+	struct req r;
+	int ret;
+
+	init_assign(&r, family, guest);
+	put_target(&r, d);
+	ret = xfer(fd, &r, rep);
+	return ret ? ret : rep->error;
+}
+
+/* The string attribute @type of the first reply message, or NULL. */
+static const char *reply_str(struct reply *rep, int type)
+{
+	struct nlattr *a = reply_attr(rep, type);
+
+	return a ? nla_payload(a) : NULL;
+}
+
+TEST_F(nl, assign_without_guest)
+{
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	put_u32(&self->r, PCIGUARD_A_DEV_BACKEND, PCIGUARD_BACKEND_VFIO_PCI);
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	/* The missing type, and a message that names it. */
+	EXPECT_EQ(PCIGUARD_A_DEV_GUEST, self->rep.miss_type);
+	EXPECT_STREQ("name the guest the devices go to (PCIGUARD_A_DEV_GUEST)",
+		     self->rep.msg);
+	EXPECT_EQ(0, self->rep.has_offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+}
+
+TEST_F(nl, assign_invalid_guest_name)
+{
+	static const char *const bad[] = {
+		"bad name", "-x", "", ".vm", "_vm", "vm/1", "vm;reboot", "vm\n",
+	};
+	unsigned int i, guest;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+		guest = put_guest(&self->r, bad[i]);
+		put_u32(&self->r, PCIGUARD_A_DEV_BACKEND,
+			PCIGUARD_BACKEND_VFIO_PCI);
+		put_target(&self->r, &nic);
+		ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+		EXPECT_EQ(-EINVAL, self->rep.error) TH_LOG("guest '%s'", bad[i]);
+		EXPECT_STREQ(msg_guest_name, self->rep.msg);
+		ASSERT_EQ(1, self->rep.has_offs) TH_LOG("guest '%s'", bad[i]);
+		EXPECT_EQ(guest, self->rep.offs);
+	}
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+}
+
+TEST_F(nl, assign_guest_name_too_long)
+{
+	char name[PCIGUARD_GUEST_NAME_MAX + 1];
+	unsigned int guest;
+
+	/* 64 characters: the policy (NLA_NUL_STRING, len 63) says no. */
+	memset(name, 'a', PCIGUARD_GUEST_NAME_MAX);
+	name[PCIGUARD_GUEST_NAME_MAX] = '\0';
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	guest = put_guest(&self->r, name);
+	put_u32(&self->r, PCIGUARD_A_DEV_BACKEND, PCIGUARD_BACKEND_VFIO_PCI);
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ("Attribute failed policy validation", self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(guest, self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_guest_name_unterminated)
+{
+	unsigned int guest;
+
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	guest = put_attr(&self->r, PCIGUARD_A_DEV_GUEST, "vm1", 3);
+	put_u32(&self->r, PCIGUARD_A_DEV_BACKEND, PCIGUARD_BACKEND_VFIO_PCI);
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ("Attribute failed policy validation", self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(guest, self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_guest_name_63_chars_is_valid)
+{
+	char name[PCIGUARD_GUEST_NAME_MAX];
+
+	/*
+	 * The longest name passes the name check and reaches the backend
+	 * check, which refuses it for want of a backend: nothing moves.
+	 */
+	if (!access(PCIBACK_DRIVER, F_OK))
+		SKIP(return, "xen-pciback is loaded");
+	memset(name, 'a', sizeof(name) - 1);
+	name[0] = '7';
+	name[sizeof(name) - 1] = '\0';
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	put_guest(&self->r, name);
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-ENOENT, self->rep.error);
+	EXPECT_STREQ(msg_no_backend, self->rep.msg);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_backend_out_of_range)
+{
+	static const unsigned int bad[] = { __PCIGUARD_BACKEND_MAX, 7, ~0u };
+	unsigned int i, backend;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+		put_guest(&self->r, "vm1");
+		backend = put_u32(&self->r, PCIGUARD_A_DEV_BACKEND, bad[i]);
+		put_target(&self->r, &nic);
+		ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+		EXPECT_EQ(-ERANGE, self->rep.error) TH_LOG("backend %u", bad[i]);
+		EXPECT_STREQ("integer out of range", self->rep.msg);
+		ASSERT_EQ(1, self->rep.has_offs);
+		EXPECT_EQ(backend, self->rep.offs);
+	}
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_backend_wrong_size)
+{
+	unsigned int backend;
+
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	put_guest(&self->r, "vm1");
+	backend = put_u8(&self->r, PCIGUARD_A_DEV_BACKEND,
+			 PCIGUARD_BACKEND_VFIO_PCI);	/* u32 expected */
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ("invalid attribute length", self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(backend, self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_rejects_to_host)
+{
+	unsigned int to_host;
+
+	/* TO_HOST is DEV_RELEASE's: the assign policy has no entry for it. */
+	init_assign(&self->r, self->family, "vm1");
+	put_target(&self->r, &nic);
+	to_host = put_flag(&self->r, PCIGUARD_A_DEV_TO_HOST);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ("Unsupported attribute", self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(to_host, self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_without_target)
+{
+	init_assign(&self->r, self->family, "vm1");
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_no_target, self->rep.msg);
+	EXPECT_EQ(0, self->rep.has_offs);
+}
+
+TEST_F(nl, assign_absent_device)
+{
+	unsigned int nest;
+
+	init_assign(&self->r, self->family, "vm1");
+	put_target(&self->r, &nic);
+	nest = put_target(&self->r, &nowhere);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-ENODEV, self->rep.error);
+	EXPECT_STREQ("no PCI device at this address", self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(nest, self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_vfio_not_loaded)
+{
+	int was_loaded = vfio_loaded();
+
+	if (unload_vfio())
+		SKIP(return, "vfio-pci is loaded and would not unload");
+	EXPECT_EQ(-ENOENT, assign(self->fd, self->family, &nic, "vm1",
+				  &self->rep));
+	EXPECT_STREQ(msg_vfio_not_loaded, self->rep.msg);
+	EXPECT_EQ(0, self->rep.has_offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+	/* The kernel loads no module: still not loaded. */
+	EXPECT_EQ(0, vfio_loaded());
+	if (was_loaded)
+		EXPECT_EQ(0, load_vfio());
+}
+
+TEST_F(nl, assign_without_backend_outside_xen)
+{
+	if (!access(PCIBACK_DRIVER, F_OK))
+		SKIP(return, "xen-pciback is loaded");
+	/* vfio-pci being loaded does not make it the default. */
+	ASSERT_EQ(0, load_vfio());
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	put_guest(&self->r, "vm1");
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-ENOENT, self->rep.error);
+	EXPECT_STREQ(msg_no_backend, self->rep.msg);
+	EXPECT_EQ(0, self->rep.has_offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+
+	/* Naming UNSPEC is the same as naming none. */
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	put_guest(&self->r, "vm1");
+	put_u32(&self->r, PCIGUARD_A_DEV_BACKEND, PCIGUARD_BACKEND_UNSPEC);
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-ENOENT, self->rep.error);
+	EXPECT_STREQ(msg_no_backend, self->rep.msg);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_pciback_not_loaded)
+{
+	if (!access(PCIBACK_DRIVER, F_OK))
+		SKIP(return, "xen-pciback is loaded");
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_ASSIGN, 0);
+	put_guest(&self->r, "vm1");
+	put_u32(&self->r, PCIGUARD_A_DEV_BACKEND, PCIGUARD_BACKEND_PCIBACK);
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-ENOENT, self->rep.error);
+	EXPECT_STREQ(msg_pciback_not_loaded, self->rep.msg);
+	EXPECT_EQ(0, self->rep.has_offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, assign_permissive_with_vfio)
+{
+	ASSERT_EQ(0, load_vfio());
+	init_assign(&self->r, self->family, "vm1");
+	put_flag(&self->r, PCIGUARD_A_DEV_PERMISSIVE);
+	put_target(&self->r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_permissive, self->rep.msg);
+	EXPECT_EQ(0, self->rep.has_offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+}
+
+TEST_F(nl, assign_group_split_refused)
+{
+	unsigned int nest;
+
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_STREQ("virtio-pci", driver_of(&balloon));
+	ASSERT_STREQ("e1000", driver_of(&e1000));
+	init_assign(&self->r, self->family, "vm1");
+	nest = put_target(&self->r, &balloon);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EBUSY, self->rep.error);
+	EXPECT_STREQ(msg_group_split, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(nest, self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&balloon));
+	EXPECT_STREQ("e1000", driver_of(&e1000));
+	EXPECT_EQ(PCIGUARD_STATE_HOST,
+		  dev_state(self->fd, self->family, &balloon));
+	EXPECT_EQ(PCIGUARD_STATE_HOST,
+		  dev_state(self->fd, self->family, &e1000));
+}
+
+TEST_F(nl, assign_root_port)
+{
+	unsigned int nest;
+
+	ASSERT_EQ(0, load_vfio());
+	init_assign(&self->r, self->family, "vm1");
+	nest = put_target(&self->r, &root_port);
+	put_flag(&self->r, PCIGUARD_A_DEV_FORCE);	/* force does not help */
+	put_flag(&self->r, PCIGUARD_A_DEV_NO_STRICT_RESET);	/* nor this */
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_bridge, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(nest, self->rep.offs);
+	EXPECT_STREQ("pcieport", driver_of(&root_port));
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST,
+		  dev_state(self->fd, self->family, &root_port));
+}
+
+TEST_F(nl, assign_host_bridge)
+{
+	unsigned int nest;
+
+	ASSERT_EQ(0, load_vfio());
+	init_assign(&self->r, self->family, "vm1");
+	nest = put_target(&self->r, &host_bridge);
+	put_flag(&self->r, PCIGUARD_A_DEV_FORCE);	/* force does not help */
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_host_bridge, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(nest, self->rep.offs);
+	EXPECT_EQ(PCIGUARD_STATE_HOST,
+		  dev_state(self->fd, self->family, &host_bridge));
+}
+
+TEST_F(nl, assign_storage_needs_force)
+{
+	unsigned int nest;
+
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_STREQ("ahci", driver_of(&ahci));
+	init_assign(&self->r, self->family, "vm1");
+	nest = put_target(&self->r, &ahci);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EBUSY, self->rep.error);
+	EXPECT_STREQ(msg_storage, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(nest, self->rep.offs);
+	EXPECT_STREQ("ahci", driver_of(&ahci));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &ahci));
+}
+
+TEST_F(nl, assign_batch_gate_refusal_changes_nothing)
+{
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_STREQ("virtio-pci", driver_of(&nic));
+	init_assign(&self->r, self->family, "vm1");
+	put_target(&self->r, &nic);
+	put_target(&self->r, &balloon);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EBUSY, self->rep.error);
+	EXPECT_STREQ(msg_group_split, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(self->r.nest[1], self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_STREQ("virtio-pci", driver_of(&balloon));
+	EXPECT_STREQ("e1000", driver_of(&e1000));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST,
+		  dev_state(self->fd, self->family, &balloon));
+}
+
+TEST_F(nl, assign_batch_policy_refusal_changes_nothing)
+{
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_STREQ("virtio-pci", driver_of(&nic));
+	init_assign(&self->r, self->family, "vm1");
+	put_target(&self->r, &nic);
+	put_target(&self->r, &root_port);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_bridge, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(self->r.nest[1], self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_STREQ("pcieport", driver_of(&root_port));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+}
+
+TEST_F(nl, assign_and_detach_round_trip)
+{
+	struct req r;
+
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_STREQ("virtio-pci", driver_of(&nic));
+	ASSERT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+
+	/* From dom0 straight to the guest: taken, reset, handed over. */
+	ASSERT_EQ(0, assign(self->fd, self->family, &nic, "vm1", &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
+	EXPECT_EQ(PCIGUARD_STATE_ASSIGNED,
+		  reply_u32(&self->rep, PCIGUARD_A_DEV_STATE));
+	ASSERT_NE(NULL, reply_str(&self->rep, PCIGUARD_A_DEV_GUEST));
+	EXPECT_STREQ("vm1", reply_str(&self->rep, PCIGUARD_A_DEV_GUEST));
+	EXPECT_EQ(PCIGUARD_BACKEND_VFIO_PCI,
+		  reply_u32(&self->rep, PCIGUARD_A_DEV_BACKEND));
+	ASSERT_NE(NULL, reply_str(&self->rep, PCIGUARD_A_DEV_DRIVER));
+	EXPECT_STREQ("vfio-pci", reply_str(&self->rep, PCIGUARD_A_DEV_DRIVER));
+	ASSERT_NE(NULL, reply_str(&self->rep, PCIGUARD_A_DEV_ORIG_DRIVER));
+	EXPECT_STREQ("virtio-pci",
+		     reply_str(&self->rep, PCIGUARD_A_DEV_ORIG_DRIVER));
+	EXPECT_EQ(NULL, reply_attr(&self->rep, PCIGUARD_A_DEV_PERMISSIVE));
+	EXPECT_EQ(NULL, reply_attr(&self->rep, PCIGUARD_A_DEV_NO_STRICT_RESET));
+	EXPECT_EQ(0, reply_u32(&self->rep, PCIGUARD_A_DEV_RESET_ERRNO));
+
+	/* The same guest and backend again: left as it is. */
+	EXPECT_EQ(0, assign(self->fd, self->family, &nic, "vm1", &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+
+	/* Another guest: refused, blaming the target. */
+	init_assign(&r, self->family, "vm2");
+	put_target(&r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &r, &self->rep));
+	EXPECT_EQ(-EBUSY, self->rep.error);
+	EXPECT_STREQ(msg_assigned_elsewhere, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(r.nest[0], self->rep.offs);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
+	EXPECT_STREQ("vm1", reply_str(&self->rep, PCIGUARD_A_DEV_GUEST));
+
+	/* Hiding an assigned device leaves it with its guest. */
+	EXPECT_EQ(0, hide(self->fd, self->family, &nic, 0, &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_ASSIGNED,
+		  dev_state(self->fd, self->family, &nic));
+
+	/* No way back to dom0 but through quarantine, force or not. */
+	init_req(&r, self->family, PCIGUARD_CMD_DEV_RELEASE, 0);
+	put_flag(&r, PCIGUARD_A_DEV_TO_HOST);
+	put_target(&r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &r, &self->rep));
+	EXPECT_EQ(-EBUSY, self->rep.error);
+	EXPECT_STREQ(msg_release_assigned, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(r.nest[0], self->rep.offs);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+	EXPECT_EQ(-EBUSY, release(self->fd, self->family, &nic));
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+
+	/* A detach batch with one device not assigned changes nothing. */
+	init_req(&r, self->family, PCIGUARD_CMD_DEV_DETACH, 0);
+	put_target(&r, &nic);
+	put_target(&r, &balloon);
+	ASSERT_EQ(0, xfer(self->fd, &r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_not_assigned, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(r.nest[1], self->rep.offs);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+	EXPECT_STREQ("virtio-pci", driver_of(&balloon));
+
+	/* Detach: back to quarantine, the assignment forgotten. */
+	ASSERT_EQ(0, detach(self->fd, self->family, &nic, &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	EXPECT_STREQ("pciguard", driver_of(&nic));
+	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
+	EXPECT_EQ(PCIGUARD_STATE_QUARANTINED,
+		  reply_u32(&self->rep, PCIGUARD_A_DEV_STATE));
+	EXPECT_EQ(NULL, reply_attr(&self->rep, PCIGUARD_A_DEV_GUEST));
+	EXPECT_EQ(NULL, reply_attr(&self->rep, PCIGUARD_A_DEV_BACKEND));
+	ASSERT_NE(NULL, reply_str(&self->rep, PCIGUARD_A_DEV_ORIG_DRIVER));
+	EXPECT_STREQ("virtio-pci",
+		     reply_str(&self->rep, PCIGUARD_A_DEV_ORIG_DRIVER));
+	EXPECT_EQ(0, reply_u32(&self->rep, PCIGUARD_A_DEV_RESET_ERRNO));
+
+	/* Nothing left to detach. */
+	init_req(&r, self->family, PCIGUARD_CMD_DEV_DETACH, 0);
+	put_target(&r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_not_assigned, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(r.nest[0], self->rep.offs);
+	EXPECT_STREQ("pciguard", driver_of(&nic));
+
+	/* From quarantine the device goes back to dom0 as usual. */
+	init_req(&r, self->family, PCIGUARD_CMD_DEV_RELEASE, 0);
+	put_flag(&r, PCIGUARD_A_DEV_TO_HOST);
+	put_target(&r, &nic);
+	ASSERT_EQ(0, xfer(self->fd, &r, &self->rep));
+	ASSERT_EQ(0, self->rep.error) TH_LOG("%s", self->rep.msg);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+}
+
+TEST_F(nl, assign_from_quarantine)
+{
+	struct nlattr *a;
+
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_EQ(0, hide(self->fd, self->family, &nic, 0, &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	ASSERT_STREQ("pciguard", driver_of(&nic));
+
+	ASSERT_EQ(0, assign(self->fd, self->family, &nic, "vm-1.test_2",
+			    &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
+	EXPECT_EQ(PCIGUARD_STATE_ASSIGNED,
+		  reply_u32(&self->rep, PCIGUARD_A_DEV_STATE));
+	EXPECT_EQ(PCIGUARD_CUSTODY_RUNTIME,
+		  reply_u32(&self->rep, PCIGUARD_A_DEV_CUSTODY));
+	a = reply_attr(&self->rep, PCIGUARD_A_DEV_GUEST);
+	ASSERT_NE(NULL, a);
+	EXPECT_STREQ("vm-1.test_2", (char *)nla_payload(a));
+	/* The dom0 driver pciguard took it from is still on record. */
+	a = reply_attr(&self->rep, PCIGUARD_A_DEV_ORIG_DRIVER);
+	ASSERT_NE(NULL, a);
+	EXPECT_STREQ("virtio-pci", (char *)nla_payload(a));
+
+	ASSERT_EQ(0, detach(self->fd, self->family, &nic, &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	EXPECT_STREQ("pciguard", driver_of(&nic));
+	EXPECT_EQ(0, release(self->fd, self->family, &nic));
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+/* Write @val to the sysfs file @path. Return: 0, or -1. */
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+#define NIC_SYSFS	"/sys/bus/pci/devices/0000:01:00.0"
+
+TEST_F(nl, assign_device_on_foreign_backend)
+{
+	unsigned int nest;
+
+	/* vfio-pci holds 01:00.0, put there by hand, not by pciguard. */
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_STREQ("virtio-pci", driver_of(&nic));
+	EXPECT_EQ(0, sysfs_write(NIC_SYSFS "/driver_override", "vfio-pci"));
+	EXPECT_EQ(0, sysfs_write(NIC_SYSFS "/driver/unbind", "0000:01:00.0"));
+	EXPECT_EQ(0, sysfs_write("/sys/bus/pci/drivers_probe", "0000:01:00.0"));
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+
+	/* No ASSERT until the device is back: the teardown cannot undo this. */
+	init_assign(&self->r, self->family, "vm1");
+	nest = put_target(&self->r, &nic);
+	EXPECT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EBUSY, self->rep.error);
+	EXPECT_STREQ(msg_foreign_backend, self->rep.msg);
+	EXPECT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(nest, self->rep.offs);
+	EXPECT_STREQ("vfio-pci", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_HOST, dev_state(self->fd, self->family, &nic));
+
+	/* Back to virtio-pci by hand. */
+	EXPECT_EQ(0, sysfs_write(NIC_SYSFS "/driver_override", "\n"));
+	EXPECT_EQ(0, sysfs_write(VFIO_DRIVER "/unbind", "0000:01:00.0"));
+	EXPECT_EQ(0, sysfs_write("/sys/bus/pci/drivers_probe", "0000:01:00.0"));
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, detach_without_target)
+{
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_DETACH, 0);
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ(msg_no_target, self->rep.msg);
+	EXPECT_EQ(0, self->rep.has_offs);
+}
+
+TEST_F(nl, detach_not_in_custody)
+{
+	EXPECT_EQ(-EINVAL, detach(self->fd, self->family, &nic, &self->rep));
+	EXPECT_STREQ(msg_not_assigned, self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	/* The only nest, right after the headers. */
+	EXPECT_EQ(NLMSG_LENGTH(GENL_HDRLEN), self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, detach_quarantined)
+{
+	ASSERT_EQ(0, hide(self->fd, self->family, &nic, 0, &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	EXPECT_EQ(-EINVAL, detach(self->fd, self->family, &nic, &self->rep));
+	EXPECT_STREQ(msg_not_assigned, self->rep.msg);
+	EXPECT_EQ(1, self->rep.has_offs);
+	EXPECT_STREQ("pciguard", driver_of(&nic));
+	EXPECT_EQ(PCIGUARD_STATE_QUARANTINED,
+		  dev_state(self->fd, self->family, &nic));
+	EXPECT_EQ(0, release(self->fd, self->family, &nic));
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, detach_absent_device)
+{
+	EXPECT_EQ(-ENODEV, detach(self->fd, self->family, &nowhere,
+				  &self->rep));
+	EXPECT_STREQ("no PCI device at this address", self->rep.msg);
+	EXPECT_EQ(1, self->rep.has_offs);
+}
+
+TEST_F(nl, detach_rejects_other_attributes)
+{
+	unsigned int guest;
+
+	/* DEV_DETACH takes targets only: the guest is not for it to name. */
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_DETACH, 0);
+	put_target(&self->r, &nic);
+	guest = put_guest(&self->r, "vm1");
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_STREQ("Unknown attribute type", self->rep.msg);
+	ASSERT_EQ(1, self->rep.has_offs);
+	EXPECT_EQ(guest, self->rep.offs);
+	EXPECT_STREQ("virtio-pci", driver_of(&nic));
 }
 
 TEST_F(nl, family_has_events_group)

@@ -4,6 +4,7 @@
  * must not, under the genetlink lock) and talk to the backends' sysfs
  * files that have no kernel API.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -135,4 +136,81 @@ void pg_backend_forget(uint32_t backend, const char *bdf)
 {
 	if (backend == PCIGUARD_BACKEND_PCIBACK)
 		backend_write(backend, "remove_slot", bdf);
+}
+
+/* Is this a Xen dom0? (xenfs on /proc/xen says control_d.) */
+static bool xen_dom0(void)
+{
+	char caps[128] = "";
+	FILE *f = fopen("/proc/xen/capabilities", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(caps, sizeof(caps), f))
+		caps[0] = '\0';
+	fclose(f);
+	return strstr(caps, "control_d") != NULL;
+}
+
+/* The virt_caps line of "xl info" into @buf ("" when xl says nothing). */
+static void xen_virt_caps(char *buf, size_t len)
+{
+	char line[512];
+	FILE *p;
+
+	buf[0] = '\0';
+	fflush(NULL);
+	p = popen("xl info 2>/dev/null", "r");
+	if (!p)
+		return;
+	while (fgets(line, sizeof(line), p)) {
+		char *v;
+
+		if (strncmp(line, "virt_caps", 9))
+			continue;
+		v = strchr(line, ':');
+		if (!v)
+			continue;
+		v += 1 + strspn(v + 1, " \t");
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(buf, len, "%s", v);
+	}
+	pclose(p);
+}
+
+/**
+ * pg_iommu_platform() - is DMA remapping on, and who says so
+ * @iommu: filled in
+ *
+ * In a Xen dom0 the hypervisor owns the IOMMU and dom0's kernel sees no
+ * IOMMU groups: ask Xen (xl info, virt_caps: hvm_directio). Elsewhere the
+ * kernel's IOMMU drivers register under /sys/class/iommu.
+ */
+void pg_iommu_platform(struct pg_iommu *iommu)
+{
+	char path[256];
+	struct dirent *e;
+	DIR *d;
+
+	memset(iommu, 0, sizeof(*iommu));
+	if (xen_dom0()) {
+		iommu->xen = true;
+		xen_virt_caps(iommu->detail, sizeof(iommu->detail));
+		iommu->active = strstr(iommu->detail, "hvm_directio") != NULL;
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/class/iommu", pg_sysfs());
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t used = strlen(iommu->detail);
+
+		if (e->d_name[0] == '.')
+			continue;
+		iommu->active = true;
+		snprintf(iommu->detail + used, sizeof(iommu->detail) - used,
+			 "%s%s", used ? " " : "", e->d_name);
+	}
+	closedir(d);
 }

@@ -33,14 +33,36 @@ static void print_list(const char *label, char (*bdfs)[PG_BDF_STRLEN],
 	printf("\n");
 }
 
+/* The iommu line of a device: its group and whether remapping is on. */
+static void print_iommu(const struct pg_dev *d, const struct pg_iommu *pi)
+{
+	if (d->has_iommu_group)
+		printf("  %-16s group %u, on (%s)\n", "iommu", d->iommu_group,
+		       pi->detail[0] ? pi->detail : "IOMMU groups exist");
+	else if (pi->xen && pi->active)
+		printf("  %-16s on, owned by Xen (virt_caps: %s); dom0 sees no "
+		       "groups\n", "iommu", pi->detail);
+	else if (pi->xen)
+		printf("  %-16s off: Xen says virt_caps '%s', without "
+		       "hvm_directio; only PV guests can take devices, with no "
+		       "DMA isolation; libxl refuses HVM passthrough\n",
+		       "iommu", pi->detail);
+	else
+		printf("  %-16s none: DMA is not isolated (vfio-pci needs an "
+		       "IOMMU; a Xen PV guest works without one)\n", "iommu");
+}
+
 static void print_human(const struct pg_check_res *r, const struct pg_dev *d,
-			const struct pg_opts *o)
+			const struct pg_opts *o, const struct pg_iommu *pi)
 {
 	char buf[512];
 	unsigned int i;
 
 	printf("%s  %s\n", r->bdf, pg_describe(d, buf, sizeof(buf)));
-	if (d->state != PCIGUARD_STATE_HOST)
+	if (d->state == PCIGUARD_STATE_ASSIGNED)
+		printf("  %-16s guest %s, through %s\n", "owner", d->guest,
+		       pg_backend_name(d->backend));
+	else if (d->state != PCIGUARD_STATE_HOST)
 		printf("  %-16s pciguard (%s)\n", "owner", pg_state_name(d->state));
 	else
 		printf("  %-16s dom0 (%s)\n", "owner",
@@ -66,11 +88,7 @@ static void print_human(const struct pg_check_res *r, const struct pg_dev *d,
 	if (r->n_hits)
 		print_list("also resets", (char (*)[PG_BDF_STRLEN])r->hits,
 			   r->n_hits);
-	if (d->has_iommu_group)
-		printf("  %-16s group %u\n", "iommu", d->iommu_group);
-	else
-		printf("  %-16s none: DMA is not isolated (vfio-pci needs an "
-		       "IOMMU; a Xen PV guest works without one)\n", "iommu");
+	print_iommu(d, pi);
 	if (r->n_missing)
 		print_list("must move with", (char (*)[PG_BDF_STRLEN])r->missing,
 			   r->n_missing);
@@ -140,7 +158,7 @@ void pg_check_explain(const struct pg_check_res *r, const char *verb)
 }
 
 static void print_json_one(struct pg_json *j, const struct pg_check_res *r,
-			   const struct pg_dev *d)
+			   const struct pg_dev *d, const struct pg_iommu *pi)
 {
 	unsigned int i;
 
@@ -163,6 +181,12 @@ static void print_json_one(struct pg_json *j, const struct pg_check_res *r,
 		pg_json_int(j, "iommu_group", d->iommu_group);
 	else
 		pg_json_null(j, "iommu_group");
+	pg_json_obj_begin(j, "iommu");
+	pg_json_bool(j, "active", pi->active);
+	pg_json_str(j, "source", pi->xen ? "xen" : "linux");
+	pg_json_str(j, "detail", pi->detail);
+	pg_json_obj_end(j);
+	pg_json_str_or_null(j, "guest", d->guest[0] ? d->guest : NULL);
 	pg_json_arr_begin(j, "missing");
 	for (i = 0; i < r->n_missing; i++)
 		pg_json_str(j, NULL, r->missing[i]);
@@ -190,6 +214,7 @@ int check_main(int argc, char **argv)
 	struct pg_check_res *res = NULL;
 	struct pg_devlist list = { 0 };
 	struct pg_opts o = { 0 };
+	struct pg_iommu pi;
 	struct pg_bdf *bdfs = NULL;
 	struct pg_nl *nl = NULL;
 	int c, ret, n, i, refused = 0;
@@ -219,6 +244,7 @@ int check_main(int argc, char **argv)
 	if (n < 0)
 		return -n;
 	ret = PG_EXIT_ERR;
+	pg_iommu_platform(&pi);
 	res = calloc(n, sizeof(*res));
 	if (!res || pg_nl_open(&nl))
 		goto out;
@@ -234,7 +260,7 @@ int check_main(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			pg_json_newline(j);
 			print_json_one(j, &res[i],
-				       pg_devlist_find(&list, &bdfs[i]));
+				       pg_devlist_find(&list, &bdfs[i]), &pi);
 		}
 		pg_json_newline(j);
 		pg_json_arr_end(j);
@@ -248,7 +274,7 @@ int check_main(int argc, char **argv)
 			goto out;
 		}
 		if (!json)
-			print_human(&res[i], d, &o);
+			print_human(&res[i], d, &o, &pi);
 		refused += !res[i].allowed;
 	}
 	ret = refused ? PG_EXIT_ERR : PG_EXIT_OK;

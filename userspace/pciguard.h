@@ -43,6 +43,15 @@ int pg_backend_prepare(uint32_t *backend);
 int pg_backend_permissive(const char *bdf);
 void pg_backend_forget(uint32_t backend, const char *bdf);
 
+/* Whether DMA remapping is on: Linux's IOMMU drivers, or Xen's. */
+struct pg_iommu {
+	bool active;
+	bool xen;		/* Xen dom0: the hypervisor owns the IOMMU */
+	char detail[192];	/* IOMMU units, or Xen's virt_caps */
+};
+
+void pg_iommu_platform(struct pg_iommu *iommu);
+
 /* hide.c: the custody policy's verdict, explained, before any change. */
 int pg_custody_precheck(const struct pg_devlist *list,
 			const struct pg_bdf *bdfs, size_t n, bool force,

@@ -64,6 +64,13 @@ for bdf in 0000:01:00.0 0000:05:01.0 0000:06:00.0; do
 		"$(basename "$(readlink /sys/bus/pci/devices/$bdf/iommu_group)")" \
 		"$(echo "$j" | jq -r .iommu_group)"
 done
+j=$(pciguard check --json 01:00.0 | jq -c '.[0].iommu')
+check_eq "check --json: the IOMMU is on, as Linux reports it" \
+	"{\"active\":true,\"source\":\"linux\",\"detail\":\"$(ls /sys/class/iommu | tr '\n' ' ' | sed 's/ $//')\"}" \
+	"$j"
+out=$(pciguard check 01:00.0)
+check "  and the text names the group and the IOMMU" has_line "$out" \
+	"  iommu            group $(basename "$(readlink /sys/bus/pci/devices/0000:01:00.0/iommu_group)"), on ($(ls /sys/class/iommu | tr '\n' ' ' | sed 's/ $//'))"
 check_eq "check --json lists the problems" '["reset-split","group-split"]' \
 	"$(pciguard check --json 05:01.0 | jq -c '.[0].problems')"
 

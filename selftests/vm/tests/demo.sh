@@ -95,5 +95,20 @@ step 0 "an FLR-capable NIC passes" pciguard check "$virtio"
 step 1 "a device whose only reset also hits its neighbour is refused, with the fix" pciguard check 05:02.0
 step 0 "with its neighbour, the bus reset clears both" pciguard check 05:01.0 05:02.0
 
+say "15. Hand devices to a guest, and take them back"
+echo "   (outside Xen there is no xen-pciback: vfio-pci is the backend here)"
+step 1 "no backend named: the error says which option to use" pciguard assign vm1 "$virtio"
+step 0 "assign: custody, gate, verified reset, then vfio-pci" pciguard assign vm1 "$virtio" -o backend=vfio-pci
+step 0 "list: the guest is recorded" pciguard list
+step 1 "the gate refuses half of a shared bus reset, before anything moves" pciguard assign vm1 05:02.0 -o backend=vfio-pci
+step 0 "both devices behind the bridge: one bus reset for the pair" pciguard assign vm1 05:01.0 05:02.0 -o backend=vfio-pci
+step 0 "detach: back to quarantine, reset again" pciguard detach "$virtio" 05:01.0 05:02.0
+printf '\n$ echo %s > /sys/bus/pci/drivers/vfio-pci/unbind   # the backend lets go by hand\n' "$virtio"
+pciguard assign vm1 "$virtio" -o backend=vfio-pci >/dev/null
+echo "$virtio" > /sys/bus/pci/drivers/vfio-pci/unbind
+wait_for 5 test -e "/sys/bus/pci/devices/$virtio/driver"
+check_eq "a device back from the backend goes to quarantine, not to dom0" pciguard "$(pci_driver "$virtio")"
+step 0 "release --to-host: dom0 gets them back" pciguard release --to-host --force "$virtio" 05:01.0 05:02.0
+
 echo
 tap_end

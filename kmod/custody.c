@@ -831,6 +831,112 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 	return ret;
 }
 
+/*
+ * Reset @pdev for a handoff as the gate decided (@r): its function reset,
+ * or its bridge's secondary bus reset. Return: 0 once the device answers.
+ */
+static int pg_reset_for_handoff(struct pci_dev *pdev,
+				const struct pg_check_result *r, u32 *msecs)
+{
+	ktime_t start;
+	u16 vendor;
+	int ret;
+
+	if (r->v.reset != PCIGUARD_RESET_BUS)
+		return pg_reset(pdev, false, msecs);
+	start = ktime_get();
+	ret = pci_reset_bus(pdev);
+	if (!ret) {
+		pci_read_config_word(pdev, PCI_VENDOR_ID, &vendor);
+		if (vendor == 0xffff)
+			ret = -EIO;
+	}
+	*msecs = ktime_ms_delta(ktime_get(), start);
+	return ret;
+}
+
+/*
+ * Reset the targets that @need it, as the gate decided (@res): one bus
+ * reset per bridge. Return: 0, or the first failure with @extack set.
+ */
+static int pg_handoff_reset(struct pg_target *t, unsigned int n,
+			    struct pg_custody **c, const bool *need,
+			    struct pg_check_result *res,
+			    struct netlink_ext_ack *extack)
+{
+	unsigned long flags;
+	unsigned int i, k;
+	bool *bus_done;
+	int ret = 0;
+	u32 msecs;
+
+	bus_done = kcalloc(n, sizeof(*bus_done), GFP_KERNEL);
+	if (!bus_done)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!need[i])
+			continue;
+		/* A bus reset done for an earlier target reset this one. */
+		for (k = 0; k < i; k++)
+			if (bus_done[k] && res[i].v.reset == PCIGUARD_RESET_BUS &&
+			    pg_bdf_eq(&res[k].bridge, &res[i].bridge))
+				break;
+		if (k < i) {
+			msecs = c[k]->info.reset_msecs;
+		} else {
+			ret = pg_reset_for_handoff(t[i].pdev, &res[i], &msecs);
+			bus_done[i] = !ret && res[i].v.reset == PCIGUARD_RESET_BUS;
+		}
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		c[i]->info.has_reset = true;
+		c[i]->info.reset_errno = -ret;
+		c[i]->info.reset_msecs = msecs;
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		if (ret) {
+			pci_warn(t[i].pdev, "reset before handoff failed (%d)\n",
+				 ret);
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "the device's reset failed, so it may still hold the last user's data; every device of the request is in quarantine: hand it over anyway with no-strict-reset");
+			break;
+		}
+	}
+	kfree(bus_done);
+	return ret;
+}
+
+/*
+ * A device whose function reset failed (@ret) and whose only reset is its
+ * bus's gets that bus reset when every device it hits is released in the
+ * same request, as for a handoff; @ret and @msecs are updated.
+ */
+static void pg_release_bus_reset(struct pg_target *t, unsigned int n,
+				 struct pg_custody **c, int *ret, u32 *msecs)
+{
+	struct pg_check_result *res;
+	unsigned int i;
+	bool *need;
+
+	for (i = 0; i < n; i++)
+		if (!t[i].pdev)
+			return;	/* the gate judges present devices only */
+	res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
+	need = kcalloc(n, sizeof(*need), GFP_KERNEL);
+	if (res && need && !pg_check(t, n, false, res, NULL)) {
+		for (i = 0; i < n; i++)
+			need[i] = ret[i] && res[i].v.ok &&
+				  res[i].v.reset == PCIGUARD_RESET_BUS;
+		pg_handoff_reset(t, n, c, need, res, NULL);
+		for (i = 0; i < n; i++) {
+			if (!need[i])
+				continue;
+			ret[i] = -(int)c[i]->info.reset_errno;
+			msecs[i] = c[i]->info.reset_msecs;
+		}
+	}
+	kfree(need);
+	kvfree(res);
+}
+
 /**
  * pg_custody_release() - give devices back to dom0, all or none
  * @t: the devices; @t->pdev is NULL for an absent one
@@ -885,10 +991,11 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 	}
 
 	/* Reset them all before letting any go: all or nothing. */
+	for (i = 0; i < n; i++)
+		if (t[i].pdev)
+			reset_ret[i] = pg_reset(t[i].pdev, false, &reset_ms[i]);
+	pg_release_bus_reset(t, n, c, reset_ret, reset_ms);
 	for (i = 0; i < n; i++) {
-		if (!t[i].pdev)
-			continue;
-		reset_ret[i] = pg_reset(t[i].pdev, false, &reset_ms[i]);
 		if (reset_ret[i] && !force) {
 			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
 					    "the device could not be reset, so what a guest left in it would reach dom0: use force to release it anyway");
@@ -980,30 +1087,6 @@ static int pg_backend_pick(u32 *backend, bool permissive, const char **name,
 		return -ENOENT;
 	}
 	return 0;
-}
-
-/*
- * Reset @pdev for a handoff as the gate decided (@r): its function reset,
- * or its bridge's secondary bus reset. Return: 0 once the device answers.
- */
-static int pg_reset_for_handoff(struct pci_dev *pdev,
-				const struct pg_check_result *r, u32 *msecs)
-{
-	ktime_t start;
-	u16 vendor;
-	int ret;
-
-	if (r->v.reset != PCIGUARD_RESET_BUS)
-		return pg_reset(pdev, false, msecs);
-	start = ktime_get();
-	ret = pci_reset_bus(pdev);
-	if (!ret) {
-		pci_read_config_word(pdev, PCI_VENDOR_ID, &vendor);
-		if (vendor == 0xffff)
-			ret = -EIO;
-	}
-	*msecs = ktime_ms_delta(ktime_get(), start);
-	return ret;
 }
 
 /*
@@ -1119,55 +1202,6 @@ static int pg_assign_precheck(struct pg_target *t, unsigned int n,
 		}
 	}
 	return 0;
-}
-
-/*
- * Reset the targets that @need it, as the gate decided (@res): one bus
- * reset per bridge. Return: 0, or the first failure with @extack set.
- */
-static int pg_handoff_reset(struct pg_target *t, unsigned int n,
-			    struct pg_custody **c, const bool *need,
-			    struct pg_check_result *res,
-			    struct netlink_ext_ack *extack)
-{
-	unsigned long flags;
-	unsigned int i, k;
-	bool *bus_done;
-	int ret = 0;
-	u32 msecs;
-
-	bus_done = kcalloc(n, sizeof(*bus_done), GFP_KERNEL);
-	if (!bus_done)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (!need[i])
-			continue;
-		/* A bus reset done for an earlier target reset this one. */
-		for (k = 0; k < i; k++)
-			if (bus_done[k] && res[i].v.reset == PCIGUARD_RESET_BUS &&
-			    pg_bdf_eq(&res[k].bridge, &res[i].bridge))
-				break;
-		if (k < i) {
-			msecs = c[k]->info.reset_msecs;
-		} else {
-			ret = pg_reset_for_handoff(t[i].pdev, &res[i], &msecs);
-			bus_done[i] = !ret && res[i].v.reset == PCIGUARD_RESET_BUS;
-		}
-		spin_lock_irqsave(&pg_custody_lock, flags);
-		c[i]->info.has_reset = true;
-		c[i]->info.reset_errno = -ret;
-		c[i]->info.reset_msecs = msecs;
-		spin_unlock_irqrestore(&pg_custody_lock, flags);
-		if (ret) {
-			pci_warn(t[i].pdev, "reset before handoff failed (%d)\n",
-				 ret);
-			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
-					    "the device's reset failed, so it may still hold the last user's data; every device of the request is in quarantine: hand it over anyway with no-strict-reset");
-			break;
-		}
-	}
-	kfree(bus_done);
-	return ret;
 }
 
 /**

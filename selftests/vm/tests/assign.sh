@@ -122,7 +122,10 @@ check "  detached together, reset by the bus reset" \
 check_event "  event detached reports the bus reset" "$ev" detached 0000:05:01.0 vfio-pci
 check_eq "  whose result is ok" true \
 	"$(jq -r 'select(.event == "detached" and .bdf == "0000:05:01.0") | .reset.ok' "$ev" | tail -n 1)"
-pciguard release --to-host --force 05:01.0 05:02.0 >/dev/null
+pciguard release --to-host 05:01.0 05:02.0 >/dev/null
+check_eq "  released together without --force: the bus reset clears both" \
+	"e1000 virtio-pci" \
+	"$(pci_driver 0000:05:01.0) $(pci_driver 0000:05:02.0)"
 
 # All or nothing: a batch with one refused device changes nothing.
 pci_drivers > /tmp/assign.before

@@ -108,7 +108,7 @@ pciguard assign vm1 "$virtio" -o backend=vfio-pci >/dev/null
 echo "$virtio" > /sys/bus/pci/drivers/vfio-pci/unbind
 wait_for 5 test -e "/sys/bus/pci/devices/$virtio/driver"
 check_eq "a device back from the backend goes to quarantine, not to dom0" pciguard "$(pci_driver "$virtio")"
-step 0 "release --to-host: dom0 gets them back" pciguard release --to-host --force "$virtio" 05:01.0 05:02.0
+step 0 "release --to-host: dom0 gets them back (one bus reset for the pair)" pciguard release --to-host "$virtio" 05:01.0 05:02.0
 
 echo
 tap_end

@@ -278,15 +278,26 @@ static void pg_give_back(struct pg_custody *c, char *bound, size_t len)
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
 }
 
-/* Reset @pdev (not locked by the caller) and check it answers afterwards. */
-static int pg_reset(struct pci_dev *pdev, bool locked, u32 *msecs)
+/* How pg_reset() resets a device. */
+enum pg_reset_how {
+	PG_RESET_LOCKED,	/* the kernel's choice; caller holds the lock */
+	PG_RESET_FUNCTION,	/* the kernel's choice */
+	PG_RESET_BUS,		/* its bridge's secondary bus (or slot) */
+};
+
+/* Reset @pdev and check it answers afterwards. */
+static int pg_reset(struct pci_dev *pdev, enum pg_reset_how how, u32 *msecs)
 {
 	ktime_t start = ktime_get();
 	u16 vendor;
 	int ret;
 
-	ret = locked ? pci_reset_function_locked(pdev) :
-		       pci_reset_function(pdev);
+	if (how == PG_RESET_LOCKED)
+		ret = pci_reset_function_locked(pdev);
+	else if (how == PG_RESET_BUS)
+		ret = pci_reset_bus(pdev);
+	else
+		ret = pci_reset_function(pdev);
 	if (!ret) {
 		pci_read_config_word(pdev, PCI_VENDOR_ID, &vendor);
 		if (vendor == 0xffff)
@@ -324,7 +335,7 @@ static int pg_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* No DMA and no interrupts from a device nobody drives. */
 	pci_clear_master(pdev);
 	pci_intx(pdev, 0);
-	ret = pg_reset(pdev, true, &msecs);
+	ret = pg_reset(pdev, PG_RESET_LOCKED, &msecs);
 
 	/*
 	 * The entry cannot go away: freeing it needs our device lock. A
@@ -832,30 +843,6 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 }
 
 /*
- * Reset @pdev for a handoff as the gate decided (@r): its function reset,
- * or its bridge's secondary bus reset. Return: 0 once the device answers.
- */
-static int pg_reset_for_handoff(struct pci_dev *pdev,
-				const struct pg_check_result *r, u32 *msecs)
-{
-	ktime_t start;
-	u16 vendor;
-	int ret;
-
-	if (r->v.reset != PCIGUARD_RESET_BUS)
-		return pg_reset(pdev, false, msecs);
-	start = ktime_get();
-	ret = pci_reset_bus(pdev);
-	if (!ret) {
-		pci_read_config_word(pdev, PCI_VENDOR_ID, &vendor);
-		if (vendor == 0xffff)
-			ret = -EIO;
-	}
-	*msecs = ktime_ms_delta(ktime_get(), start);
-	return ret;
-}
-
-/*
  * Reset the targets that @need it, as the gate decided (@res): one bus
  * reset per bridge. Return: 0, or the first failure with @extack set.
  */
@@ -884,7 +871,9 @@ static int pg_handoff_reset(struct pg_target *t, unsigned int n,
 		if (k < i) {
 			msecs = c[k]->info.reset_msecs;
 		} else {
-			ret = pg_reset_for_handoff(t[i].pdev, &res[i], &msecs);
+			ret = pg_reset(t[i].pdev,
+				       res[i].v.reset == PCIGUARD_RESET_BUS ?
+				       PG_RESET_BUS : PG_RESET_FUNCTION, &msecs);
 			bus_done[i] = !ret && res[i].v.reset == PCIGUARD_RESET_BUS;
 		}
 		spin_lock_irqsave(&pg_custody_lock, flags);
@@ -993,7 +982,8 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 	/* Reset them all before letting any go: all or nothing. */
 	for (i = 0; i < n; i++)
 		if (t[i].pdev)
-			reset_ret[i] = pg_reset(t[i].pdev, false, &reset_ms[i]);
+			reset_ret[i] = pg_reset(t[i].pdev, PG_RESET_FUNCTION,
+						&reset_ms[i]);
 	pg_release_bus_reset(t, n, c, reset_ret, reset_ms);
 	for (i = 0; i < n; i++) {
 		if (reset_ret[i] && !force) {

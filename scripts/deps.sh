@@ -8,7 +8,8 @@ PKGS="build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
       linux-image-amd64 linux-headers-amd64 linux-source-6.1
       qemu-system-x86 busybox-static pciutils pci.ids
       libnl-3-dev libnl-genl-3-dev libpci-dev pkg-config
-      sparse clang libclang-rt-14-dev python3 python3-yaml jq"
+      sparse clang libclang-rt-14-dev python3 python3-yaml jq
+      xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils"
 
 missing=""
 for p in $PKGS; do

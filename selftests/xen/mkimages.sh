@@ -4,10 +4,10 @@
 # Build everything the Xen test rig boots: the hypervisor, dom0's initramfs
 # and, inside it, the kernel and initramfs of the PV guests dom0 starts.
 #
-# Usage: mkimages.sh [--kver KVER] [--build-dir DIR] [--driver NAME]...
+# Usage: mkimages.sh --kver KVER [--build-dir DIR] [--driver NAME]...
 #                    [-- MKINITRAMFS-ARGS...]
-#   --kver KVER      kernel release of dom0 and of the guests (default: as
-#                    selftests/vm/mkinitramfs.sh picks it)
+#   --kver KVER      kernel release of dom0 and of the guests (env KVER;
+#                    required: run.sh picks it)
 #   --build-dir DIR  output directory (env BUILD_DIR; default <repo>/build/xen)
 #   --driver NAME    module loaded in dom0 at boot, after the Xen ones;
 #                    repeatable (run.sh passes the topology's drivers)
@@ -72,12 +72,7 @@ done
 # What is left in "$@" goes to mkinitramfs.sh for dom0.
 
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$PWD/$BUILD_DIR ;; esac
-if [ -z "$KVER" ]; then
-	KVER=$(for d in /lib/modules/*-amd64; do
-		[ -f "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"
-	done | sort -V | tail -n 1)
-	[ -n "$KVER" ] || die "no kernel found (/lib/modules/*-amd64 with /boot/vmlinuz-*)"
-fi
+[ -n "$KVER" ] || die "--kver is required (run.sh picks the kernel)"
 VMLINUZ=/boot/vmlinuz-$KVER
 [ -r "$VMLINUZ" ] || die "$VMLINUZ not readable"
 [ -r "$XEN_GZ" ] || die "$XEN_GZ not found (apt-get install xen-hypervisor-4.17-amd64)"

@@ -1,0 +1,292 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The host side of the test rigs, sourced by selftests/vm/run.sh and
+# selftests/xen/run.sh: options, topology, kernel, the QEMU boot with its
+# console and TAP channel, and the verdict.  Both rigs boot the same PCI
+# topologies and report the same way; only what they boot differs.
+#
+# The sourcing script sets REPO, VM_DIR, BUILD_DIR, QEMU and TEST_DIR
+# (where its tests live) first, and keeps its usage text in its header
+# comment (from line 3 to "set -eu").
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 2
+}
+
+usage() {
+	sed -n '3,/^set -eu/s/^# \{0,1\}//p' "$0"
+	exit "${1:-0}"
+}
+
+TOPOLOGY=reference
+SHELL_MODE=0
+TIMEOUT=
+OPT_KVER=
+APPEND=
+AUTO=1
+MODULES=()
+BINS=()
+FILES=()
+TESTS=()
+
+# rig_parse_args ARGS...: the options both rigs take.  An option named in
+# RIG_EXTRA_OPTS (with an argument) goes to rig_extra_opt OPTION VALUE,
+# which the sourcing script defines.
+rig_parse_args() {
+	while [ $# -gt 0 ]; do
+		case " ${RIG_EXTRA_OPTS:-} " in
+		*" $1 "*)
+			[ $# -ge 2 ] || die "$1 needs an argument"
+			rig_extra_opt "$1" "$2"
+			shift 2
+			continue
+			;;
+		esac
+		case $1 in
+		--topology | --timeout | --kver | --module | --bin | --file | --append)
+			[ $# -ge 2 ] || die "$1 needs an argument"
+			case $1 in
+			--topology) TOPOLOGY=$2 ;;
+			--timeout) TIMEOUT=$2 ;;
+			--kver) OPT_KVER=$2 ;;
+			--module) MODULES+=("$2") ;;
+			--bin) BINS+=("$2") ;;
+			--file) FILES+=("$2") ;;
+			--append) APPEND="$APPEND $2" ;;
+			esac
+			shift 2
+			;;
+		--shell) SHELL_MODE=1 && shift ;;
+		--no-auto) AUTO=0 && shift ;;
+		-h | --help) usage 0 ;;
+		--) shift && TESTS+=("$@") && break ;;
+		-*) echo "run.sh: unknown option $1" >&2 && usage 2 ;;
+		*) TESTS+=("$1") && shift ;;
+		esac
+	done
+
+	case $TIMEOUT in
+	'' | *[!0-9]*) [ -z "$TIMEOUT" ] || die "--timeout wants whole seconds" ;;
+	esac
+	local rel=${TEST_DIR#"$REPO"/} t
+	for t in "${TESTS[@]}"; do
+		case $t in
+		*/* | *,* | .*) die "bad test name '$t' (a file name in $rel/)" ;;
+		esac
+		[ -f "$TEST_DIR/$t" ] || die "no such test: $rel/$t"
+	done
+}
+
+# rig_load_topology: source selftests/vm/topologies/$TOPOLOGY.sh, which
+# sets TOPO_* (defaults here) for the sourcing script.
+# shellcheck disable=SC2034
+rig_load_topology() {
+	TOPO_FILE=$VM_DIR/topologies/$TOPOLOGY.sh
+	[ -f "$TOPO_FILE" ] || die "no such topology: $TOPO_FILE"
+	TOPO_MACHINE=q35
+	TOPO_MEM=1024
+	TOPO_SMP=2
+	TOPO_APPEND=
+	TOPO_LOAD_MODULES=
+	TOPO_IMAGE_MODULES=
+	TOPO_QEMU_ARGS=()
+	# shellcheck source-path=SCRIPTDIR source=topologies/reference.sh
+	. "$TOPO_FILE"
+}
+
+# rig_pick_kernel WHOSE: add the built module and CLI unless --no-auto or
+# given, then set KVER (--kver, $KVER, the first module's vermagic, the
+# newest installed) and KERNEL, and check every module was built for it.
+# WHOSE names the kernel in messages ("the guest kernel", "dom0's kernel").
+rig_pick_kernel() {
+	local m mv
+
+	if [ "$AUTO" = 1 ]; then
+		if [ ${#MODULES[@]} -eq 0 ] && [ -f "$REPO/kmod/pciguard.ko" ]; then
+			echo "run.sh: adding kmod/pciguard.ko (use --no-auto to leave it out)"
+			MODULES+=("$REPO/kmod/pciguard.ko")
+		fi
+		if [ ${#BINS[@]} -eq 0 ] && [ -x "$REPO/userspace/pciguard" ]; then
+			echo "run.sh: adding userspace/pciguard (use --no-auto to leave it out)"
+			BINS+=("$REPO/userspace/pciguard")
+		fi
+	fi
+
+	KVER=${OPT_KVER:-${KVER:-}}
+	if [ -z "$KVER" ] && [ ${#MODULES[@]} -gt 0 ]; then
+		KVER=$(modinfo -F vermagic "${MODULES[0]}" 2>/dev/null | awk '{print $1}') || KVER=
+	fi
+	if [ -z "$KVER" ]; then
+		KVER=$(for d in /lib/modules/*-amd64; do
+			[ -f "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"
+		done | sort -V | tail -n 1)
+	fi
+	[ -n "$KVER" ] || die "no kernel found"
+	KERNEL=/boot/vmlinuz-$KVER
+	[ -r "$KERNEL" ] || die "$KERNEL not readable"
+	for m in "${MODULES[@]}"; do
+		[ -f "$m" ] || die "--module $m: no such file"
+		mv=$(modinfo -F vermagic "$m" 2>/dev/null | awk '{print $1}') || mv=
+		[ -z "$mv" ] || [ "$mv" = "$KVER" ] ||
+			die "$m was built for $mv, $1 is $KVER"
+	done
+}
+
+# rig_image_args: append to the array mkargs what mkinitramfs.sh needs for
+# the image the tests run in: the topology's image modules, --module,
+# --bin (with the tools every test uses) and --file.
+rig_image_args() {
+	local m b f
+
+	for m in $TOPO_IMAGE_MODULES; do mkargs+=(--image-module "$m"); done
+	for m in "${MODULES[@]}"; do mkargs+=(--module "$m"); done
+	for b in jq lspci setpci "${BINS[@]}"; do mkargs+=(--bin "$b"); done
+	for f in "${FILES[@]}"; do mkargs+=(--file "$f"); done
+}
+
+# rig_boot_prepare DEFAULT_TIMEOUT: settle --shell and the timeout, and
+# make the log names and the TAP FIFO (CONSOLE_LOG, TAP_LOG, FIFO).
+rig_boot_prepare() {
+	if [ "$SHELL_MODE" = 1 ] && ! [ -t 0 ]; then
+		echo "run.sh: --shell ignored: stdin is not a terminal"
+		SHELL_MODE=0
+	fi
+	if [ -z "$TIMEOUT" ]; then
+		[ "$SHELL_MODE" = 1 ] && TIMEOUT=0 || TIMEOUT=$1
+	fi
+	CONSOLE_LOG=$BUILD_DIR/console.log
+	TAP_LOG=$BUILD_DIR/tap.log
+	FIFO=$BUILD_DIR/tap.fifo
+	rm -f "$CONSOLE_LOG" "$TAP_LOG" "$FIFO.in" "$FIFO.out"
+	mkfifo "$FIFO.in" "$FIFO.out"
+}
+
+# rig_cmdline: the rig's own kernel parameters for the guest's init
+# (topology, tests, shell, then --append), after a leading space.
+rig_cmdline() {
+	local tests_csv
+
+	tests_csv=$(IFS=, && echo "${TESTS[*]}")
+	printf ' rig.topology=%s' "$TOPOLOGY"
+	[ -z "$tests_csv" ] || printf ' rig.tests=%s' "$tests_csv"
+	[ "$SHELL_MODE" = 0 ] || printf ' rig.shell=1'
+	printf '%s' "$APPEND"
+}
+
+# rig_boot DESCRIPTION QEMU ARGS...: run QEMU with the console on its first
+# serial port (logged to CONSOLE_LOG; on stdio too with --shell) and the
+# TAP channel on the second (to TAP_LOG and stdout), under the timeout.
+# Sets qrc (QEMU's status; 124 or 137: timeout) and start and end.
+rig_boot() {
+	local desc=$1 reader
+	shift
+	local qemu=("$@")
+
+	if [ "$SHELL_MODE" = 1 ]; then
+		# Console on stdio, logged; Ctrl-A X quits QEMU, Ctrl-A C is the monitor.
+		qemu+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$CONSOLE_LOG"
+			-serial chardev:con -mon "chardev=con,mode=readline")
+	else
+		qemu+=(-chardev "file,id=con,path=$CONSOLE_LOG" -serial chardev:con)
+	fi
+	qemu+=(-chardev "pipe,id=tap,path=$FIFO" -serial chardev:tap)
+
+	# TAP reader: the guest sets its port raw; drop any CR anyway.  In
+	# shell mode the terminal is raw too, so give it CRLF.
+	if [ "$SHELL_MODE" = 1 ]; then
+		{ sed -u 's/\r$//' <"$FIFO.out" | tee "$TAP_LOG" | sed -u 's/$/\r/'; } &
+	else
+		{ sed -u 's/\r$//' <"$FIFO.out" | tee "$TAP_LOG"; } &
+	fi
+	reader=$!
+
+	echo "run.sh: booting $desc, topology $TOPOLOGY, tests: ${TESTS[*]:-(none)}, timeout ${TIMEOUT}s"
+	start=$(date +%s)
+	qrc=0
+	if [ "$SHELL_MODE" = 1 ] && [ "$TIMEOUT" -gt 0 ]; then
+		# --foreground keeps QEMU in the terminal's process group.
+		timeout --foreground -k 10 "$TIMEOUT" "${qemu[@]}" || qrc=$?
+	elif [ "$SHELL_MODE" = 1 ]; then
+		"${qemu[@]}" || qrc=$?
+	else
+		timeout -k 10 "$TIMEOUT" "${qemu[@]}" </dev/null || qrc=$?
+	fi
+	end=$(date +%s)
+	# Unblock the reader if QEMU never opened the FIFO, then let it drain.
+	exec 9<>"$FIFO.out"
+	exec 9>&-
+	wait "$reader" || true
+	rm -f "$FIFO.in" "$FIFO.out"
+	touch "$TAP_LOG" "$CONSOLE_LOG"
+}
+
+# rig_verdict WHO SCAN_LOG CRASH_RE CRASH_WHAT [NOTE]: count the TAP
+# results, add the run's own failures (timeout, QEMU's status, WHO never
+# printing "# rig: done", a line of SCAN_LOG matching CRASH_RE: "CRASH_WHAT
+# reported a problem"), print them, NOTE (a line, if any) and the closing
+# "N passed, N failed" line.  Return: 0 when nothing failed.
+rig_verdict() {
+	local who=$1 scan=$2 crash_re=$3 crash_what=$4 note=${5:-}
+	local problems=() last crash_lines p
+	local passed skipped skip_all failed rig_fail summary
+
+	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+		problems+=("timeout: the VM did not finish within ${TIMEOUT}s")
+	elif [ "$qrc" -ne 0 ]; then
+		problems+=("QEMU exited with status $qrc")
+	fi
+	if ! grep -qx '# rig: done' "$TAP_LOG"; then
+		last=$(sed -n 's/^# rig: begin //p' "$TAP_LOG" | tail -n 1)
+		if [ -n "$last" ] && ! grep -q "^# rig: end $last " "$TAP_LOG"; then
+			problems+=("$who did not finish: test $last never completed (hang, crash or timeout)")
+		else
+			problems+=("$who did not finish: no '# rig: done' marker (crash or timeout before/after tests)")
+		fi
+	fi
+	crash_lines=$(grep -aE "$crash_re" "$scan" | tr -d '\r' || true)
+	if [ -n "$crash_lines" ]; then
+		problems+=("$crash_what reported a problem (see $CONSOLE_LOG):")
+	fi
+
+	passed=$(grep -cE '^ok [0-9]+' "$TAP_LOG" || true)
+	skipped=$(grep -ciE '^ok [0-9]+.*# skip' "$TAP_LOG" || true)
+	skip_all=$(grep -ciE '^1\.\.0 # skip' "$TAP_LOG" || true)
+	passed=$((passed - skipped))
+	skipped=$((skipped + skip_all))
+	failed=$(grep -cE '^not ok' "$TAP_LOG" || true)
+	rig_fail=$(grep -c '^# rig: FAIL' "$TAP_LOG" || true)
+	# A broken run (timeout, crash, missing marker, QEMU error) counts as
+	# one more failure, however many symptoms it showed.
+	failed=$((failed + rig_fail + (${#problems[@]} > 0)))
+
+	echo
+	echo "run.sh: VM ran $((end - start))s; console: $CONSOLE_LOG; TAP: $TAP_LOG"
+	[ -z "$note" ] || echo "run.sh: $note"
+	if grep -qE '^not ok' "$TAP_LOG"; then
+		echo "run.sh: failing tests:"
+		awk '/^# rig: begin / { t = $4 } /^not ok/ { print "  " t ": " $0 }' "$TAP_LOG"
+	fi
+	if [ "$rig_fail" -gt 0 ]; then
+		grep '^# rig: FAIL' "$TAP_LOG" | sed 's/^# rig: /run.sh: /'
+	fi
+	for p in "${problems[@]}"; do
+		echo "run.sh: FAIL: $p"
+	done
+	if [ -n "$crash_lines" ]; then
+		echo "$crash_lines" | head -n 40 | sed 's/^/  console: /'
+	elif ! grep -qx '# rig: done' "$TAP_LOG"; then
+		echo "run.sh: last console lines:"
+		tail -n 15 "$CONSOLE_LOG" | tr -d '\r' | sed 's/^/  console: /'
+	fi
+
+	summary="$passed passed, $failed failed"
+	[ "$skipped" -eq 0 ] || summary="$summary, $skipped skipped"
+	echo "$summary"
+	[ "$failed" -eq 0 ]
+}
+
+# The Linux kernel's own reports of trouble, for rig_verdict.
+# shellcheck disable=SC2034
+RIG_LINUX_CRASH_RE='Oops|BUG:|WARNING:|Kernel panic|general protection fault|UBSAN:|KASAN:|Call Trace:'

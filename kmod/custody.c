@@ -894,12 +894,12 @@ static int pg_handoff_reset(struct pg_target *t, unsigned int n,
 }
 
 /*
- * A device whose function reset failed (@ret) and whose only reset is its
- * bus's gets that bus reset when every device it hits is released in the
- * same request, as for a handoff; @ret and @msecs are updated.
+ * A device whose latest reset (in @c's info) failed and whose only reset is
+ * its bus's gets that bus reset when every device it hits is in the same
+ * request (a release or a detach), as for a handoff; the info is updated.
  */
-static void pg_release_bus_reset(struct pg_target *t, unsigned int n,
-				 struct pg_custody **c, int *ret, u32 *msecs)
+static void pg_bus_reset_failed(struct pg_target *t, unsigned int n,
+				struct pg_custody **c)
 {
 	struct pg_check_result *res;
 	unsigned int i;
@@ -912,15 +912,9 @@ static void pg_release_bus_reset(struct pg_target *t, unsigned int n,
 	need = kcalloc(n, sizeof(*need), GFP_KERNEL);
 	if (res && need && !pg_check(t, n, false, res, NULL)) {
 		for (i = 0; i < n; i++)
-			need[i] = ret[i] && res[i].v.ok &&
+			need[i] = c[i]->info.reset_errno && res[i].v.ok &&
 				  res[i].v.reset == PCIGUARD_RESET_BUS;
 		pg_handoff_reset(t, n, c, need, res, NULL);
-		for (i = 0; i < n; i++) {
-			if (!need[i])
-				continue;
-			ret[i] = -(int)c[i]->info.reset_errno;
-			msecs[i] = c[i]->info.reset_msecs;
-		}
 	}
 	kfree(need);
 	kvfree(res);
@@ -942,19 +936,14 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 	struct pg_custody **c;
 	struct pg_event ev;
 	unsigned long flags;
-	u32 *reset_ms;
-	int *reset_ret;
 	unsigned int i;
 	bool assigned;
+	u32 msecs;
 	int ret = 0;
 
 	c = kcalloc(n, sizeof(*c), GFP_KERNEL);
-	reset_ms = kcalloc(n, sizeof(*reset_ms), GFP_KERNEL);
-	reset_ret = kcalloc(n, sizeof(*reset_ret), GFP_KERNEL);
-	if (!c || !reset_ms || !reset_ret) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
+	if (!c)
+		return -ENOMEM;
 
 	mutex_lock(&pg_custody_mutex);
 	for (i = 0; i < n; i++) {
@@ -979,17 +968,27 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 		}
 	}
 
-	/* Reset them all before letting any go: all or nothing. */
-	for (i = 0; i < n; i++)
-		if (t[i].pdev)
-			reset_ret[i] = pg_reset(t[i].pdev, PG_RESET_FUNCTION,
-						&reset_ms[i]);
-	pg_release_bus_reset(t, n, c, reset_ret, reset_ms);
+	/*
+	 * Reset them all before letting any go: all or nothing. The result
+	 * is the entry's latest reset, also when the release is refused.
+	 */
 	for (i = 0; i < n; i++) {
-		if (reset_ret[i] && !force) {
+		if (!t[i].pdev)
+			continue;
+		ret = pg_reset(t[i].pdev, PG_RESET_FUNCTION, &msecs);
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		c[i]->info.has_reset = true;
+		c[i]->info.reset_errno = -ret;
+		c[i]->info.reset_msecs = msecs;
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+	}
+	pg_bus_reset_failed(t, n, c);
+	ret = 0;
+	for (i = 0; i < n; i++) {
+		if (t[i].pdev && c[i]->info.reset_errno && !force) {
 			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
 					    "the device could not be reset, so what a guest left in it would reach dom0: use force to release it anyway");
-			ret = reset_ret[i];
+			ret = -(int)c[i]->info.reset_errno;
 			goto out;
 		}
 	}
@@ -1006,22 +1005,19 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 		}
 		c[i]->state = PCIGUARD_STATE_HOST;
 		pg_event_of(c[i], PCIGUARD_EVENT_RELEASED, &ev);
+		/* An absent device was not reset for the release. */
 		ev.has_reset = !!t[i].pdev;
-		ev.reset_errno = -reset_ret[i];
-		ev.reset_msecs = reset_ms[i];
 		strscpy(ev.driver, bound, sizeof(ev.driver));
 		pg_event_post(&ev);
 		pr_notice("%04x:%02x:%02x.%x released to dom0%s%s%s\n",
 			  t[i].bdf.domain, t[i].bdf.bus, t[i].bdf.slot,
 			  t[i].bdf.function, bound[0] ? ", bound to " : "",
-			  bound, reset_ret[i] ? " without a working reset" : "");
+			  bound, ev.has_reset && ev.reset_errno ?
+			  " without a working reset" : "");
 		pg_custody_free(c[i]);
 	}
 out:
 	mutex_unlock(&pg_custody_mutex);
-out_free:
-	kfree(reset_ret);
-	kfree(reset_ms);
 	kfree(c);
 	return ret;
 }
@@ -1334,20 +1330,17 @@ out_free:
 int pg_custody_detach(struct pg_target *t, unsigned int n,
 		      struct netlink_ext_ack *extack)
 {
-	struct pg_check_result *res;
 	struct pg_custody_info *was;
 	struct pg_custody **c;
 	struct pg_event ev;
 	unsigned long flags;
 	unsigned int i;
-	bool assigned, *need;
+	bool assigned;
 	int ret = -ENOMEM;
 
-	res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
 	was = kcalloc(n, sizeof(*was), GFP_KERNEL);
 	c = kcalloc(n, sizeof(*c), GFP_KERNEL);
-	need = kcalloc(n, sizeof(*need), GFP_KERNEL);
-	if (!res || !was || !c || !need)
+	if (!was || !c)
 		goto out_free;
 
 	mutex_lock(&pg_custody_mutex);
@@ -1368,12 +1361,7 @@ int pg_custody_detach(struct pg_target *t, unsigned int n,
 	/* The probe reports nothing while handing: the event comes below. */
 	for (i = 0; i < n; i++)
 		pg_requarantine(c[i]);
-	if (!pg_check(t, n, false, res, NULL)) {
-		for (i = 0; i < n; i++)
-			need[i] = c[i]->info.reset_errno && res[i].v.ok &&
-				  res[i].v.reset == PCIGUARD_RESET_BUS;
-		pg_handoff_reset(t, n, c, need, res, NULL);
-	}
+	pg_bus_reset_failed(t, n, c);
 	for (i = 0; i < n; i++) {
 		spin_lock_irqsave(&pg_custody_lock, flags);
 		pg_event_of(c[i], PCIGUARD_EVENT_DETACHED, &ev);
@@ -1388,10 +1376,8 @@ int pg_custody_detach(struct pg_target *t, unsigned int n,
 out:
 	mutex_unlock(&pg_custody_mutex);
 out_free:
-	kfree(need);
 	kfree(c);
 	kfree(was);
-	kvfree(res);
 	return ret;
 }
 

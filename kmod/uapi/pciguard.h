@@ -64,8 +64,9 @@
  *                                  when pciguard took it; absent if none
  *    PCIGUARD_A_DEV_SINCE          u64: when custody began, CLOCK_REALTIME ns
  *    PCIGUARD_A_DEV_RESET_ERRNO    u32: result of the latest reset pciguard
- *                                  did (entering quarantine, or the handoff
- *                                  to a guest): 0, or the positive errno
+ *                                  did (entering quarantine, a handoff
+ *                                  to a guest, a detach, or a release that
+ *                                  was refused): 0, or the positive errno
  *                                  (ENOTTY: no method)
  *    PCIGUARD_A_DEV_RESET_MSECS    u32: how long that reset took
  *    PCIGUARD_A_DEV_REFUSED        u32: attempts by other drivers to bind

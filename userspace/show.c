@@ -51,21 +51,18 @@ static void print_custody(const struct pg_dev *d)
 	printf("  %-16s %s\n", "original driver",
 	       d->orig_driver[0] ? d->orig_driver :
 	       "none (no dom0 driver had it)");
-	if (d->state == PCIGUARD_STATE_ASSIGNED) {
+	pg_reset_result(d, buf, sizeof(buf));
+	if (d->state != PCIGUARD_STATE_ASSIGNED) {
+		printf("  %-16s %s\n", "quarantine reset", buf);
+	} else {
 		printf("  %-16s %s, through %s%s%s\n", "assigned to", d->guest,
 		       pg_backend_name(d->backend),
 		       d->permissive ? ", permissive" : "",
 		       d->no_strict_reset ? ", no-strict-reset" : "");
-		if (d->no_strict_reset)
-			printf("  %-16s not required (no-strict-reset); "
-			       "latest reset %s\n", "handoff reset",
-			       (pg_reset_result(d, buf, sizeof(buf)), buf));
-		else
-			printf("  %-16s %s\n", "handoff reset",
-			       (pg_reset_result(d, buf, sizeof(buf)), buf));
-	} else {
-		pg_reset_result(d, buf, sizeof(buf));
-		printf("  %-16s %s\n", "quarantine reset", buf);
+		printf("  %-16s %s%s\n", "handoff reset",
+		       d->no_strict_reset ?
+		       "not required (no-strict-reset); latest reset " : "",
+		       buf);
 	}
 	if (d->refused)
 		printf("  %-16s %u (latest: %s)\n", "refused rebinds",

@@ -7,6 +7,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
+#include <xen/xen.h>
 
 #include "check.h"
 #include "custody.h"
@@ -61,10 +62,112 @@ static bool pg_bus_resettable(struct pci_dev *pdev)
 	return !pci_probe_reset_bus(pdev->bus);
 }
 
+/*
+ * Are the ACS controls Linux asks of an isolating port (SV, RR, CR, UF)
+ * enabled, where @pdev's ACS capability implements them? No capability,
+ * or no answer from config space: no.
+ */
+static bool pg_acs_ctrl_enabled(struct pci_dev *pdev)
+{
+	u16 flags = PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF;
+	u16 cap, ctrl;
+	int pos;
+
+	pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_ACS);
+	if (!pos)
+		return false;
+	if (pci_read_config_word(pdev, pos + PCI_ACS_CAP, &cap) ||
+	    pci_read_config_word(pdev, pos + PCI_ACS_CTRL, &ctrl) ||
+	    PCI_POSSIBLE_ERROR(cap) || PCI_POSSIBLE_ERROR(ctrl))
+		return false;
+	flags &= cap;
+	return (ctrl & flags) == flags;
+}
+
+/*
+ * Linux's pci_acs_enabled(@pdev, SV | RR | CR | UF), which is not
+ * exported, without its device-specific quirks: does ACS keep @pdev's
+ * peers from reaching each other (or @pdev have none to reach)?
+ */
+static bool pg_acs_isolates(struct pci_dev *pdev)
+{
+	if (!pci_is_pcie(pdev))
+		return false;	/* a conventional bus: everyone snoops */
+	switch (pci_pcie_type(pdev)) {
+	case PCI_EXP_TYPE_PCIE_BRIDGE:
+	case PCI_EXP_TYPE_PCI_BRIDGE:
+	case PCI_EXP_TYPE_RC_EC:
+		return false;
+	case PCI_EXP_TYPE_DOWNSTREAM:
+	case PCI_EXP_TYPE_ROOT_PORT:
+		return pg_acs_ctrl_enabled(pdev);
+	case PCI_EXP_TYPE_ENDPOINT:
+	case PCI_EXP_TYPE_UPSTREAM:
+	case PCI_EXP_TYPE_LEG_END:
+	case PCI_EXP_TYPE_RC_END:
+		return !pdev->multifunction || pg_acs_ctrl_enabled(pdev);
+	default:
+		return true;
+	}
+}
+
+/*
+ * Does DMA from below @bridge reach the IOMMU with a requester ID of the
+ * bridge's, as Linux's pci_for_each_dma_alias() (not exported) says?
+ */
+static bool pg_rid_alias(struct pci_dev *bridge)
+{
+	if (!pci_is_pcie(bridge))
+		return true;
+	switch (pci_pcie_type(bridge)) {
+	case PCI_EXP_TYPE_PCI_BRIDGE:
+	case PCI_EXP_TYPE_PCIE_BRIDGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The bridge above @bus, past virtual buses (which have none); root: NULL. */
+static struct pci_dev *pg_dma_bridge(struct pci_bus *bus)
+{
+	while (!bus->self && !pci_is_root_bus(bus))
+		bus = bus->parent;
+	return bus->self;
+}
+
+/*
+ * The facts pg_gate_synth_groups() needs, and its groups in place of the
+ * kernel's. No lock: what is read here is set when the device is added
+ * (dma_alias_mask by quirks then, or by a driver's probe), or is config
+ * space, which may change under us as it may under Linux's own grouping.
+ */
+static void pg_topology_synth(struct pg_topology *t)
+{
+	unsigned int i, devfn;
+
+	for (i = 0; i < t->n; i++) {
+		struct pci_dev *d = t->pdev[i];
+		struct pg_gate_dev *g = &t->dev[i];
+		unsigned long *aliases = READ_ONCE(d->dma_alias_mask);
+
+		g->dma_parent = pg_topology_index(t, pg_dma_bridge(d->bus));
+		g->rid_alias = d->subordinate && pg_rid_alias(d);
+		g->acs = pg_acs_isolates(d);
+		g->multifunction = d->multifunction;
+		memset(g->dma_aliases, 0, sizeof(g->dma_aliases));
+		if (aliases)
+			for_each_set_bit(devfn, aliases, PG_GATE_DEVFNS)
+				g->dma_aliases[devfn / 32] |= 1U << (devfn % 32);
+	}
+	pg_gate_synth_groups(t->dev, t->n);
+}
+
 static int pg_topology_get(struct pg_topology *t)
 {
 	struct pci_dev *pdev = NULL;
 	struct pg_devinfo *info;
+	bool no_groups = true;
 	unsigned int i;
 
 	memset(t, 0, sizeof(*t));
@@ -95,8 +198,16 @@ static int pg_topology_get(struct pg_topology *t)
 		g->func_reset = pg_func_reset(info);
 		g->bus_reset = pg_bus_resettable(d);
 		g->iommu_group = info->iommu_group;
+		if (g->iommu_group >= 0)
+			no_groups = false;
 	}
 	kfree(info);
+	/*
+	 * In Xen's dom0 Xen owns the IOMMU and Linux makes no groups, but the
+	 * IOMMU sees requester IDs all the same: group as Linux would.
+	 */
+	if (no_groups && xen_initial_domain())
+		pg_topology_synth(t);
 	return 0;
 }
 

@@ -159,4 +159,229 @@ TEST_F(gate, parent_loop_terminates)
 	EXPECT_EQ((u8)PCIGUARD_RESET_BUS, self->v.reset);
 }
 
+/*
+ * The synthetic groups (a Xen dom0, where Linux has none) from the facts
+ * the reference topology's devices give: ACS on the root ports, none on
+ * the multifunction slots, a PCIe-to-PCI bridge. See selftests/vm/README.
+ */
+static void synth_facts(struct pg_gate_dev *devs)
+{
+	static const int mf[] = { LPC, AHCI, SMBUS, NET3, RNG3 };
+	static const int pcie_1fn[] = {
+		RP10, RP11, RP12, RP13, RP14, NET1, E1000E, XHCI
+	};
+	unsigned int i;
+
+	for (i = 0; i < NDEVS; i++) {
+		devs[i].iommu_group = -1;
+		devs[i].dma_parent = devs[i].parent;
+	}
+	for (i = 0; i < ARRAY_SIZE(mf); i++)
+		devs[mf[i]].multifunction = true;
+	for (i = 0; i < ARRAY_SIZE(pcie_1fn); i++)
+		devs[pcie_1fn[i]].acs = true;
+	devs[PCIBR].rid_alias = true;
+}
+
+static bool same_group(const struct pg_gate_dev *devs, int a, int b)
+{
+	return devs[a].iommu_group == devs[b].iommu_group;
+}
+
+/* Is @a alone in its group (bridges included)? */
+static bool alone(const struct pg_gate_dev *devs, unsigned int n, int a)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if ((int)i != a && same_group(devs, a, i))
+			return false;
+	return true;
+}
+
+TEST_F(gate, synth_groups_are_linux_groups_on_reference)
+{
+	int i, j;
+
+	synth_facts(self->devs);
+	pg_gate_synth_groups(self->devs, NDEVS);
+	for (i = 0; i < NDEVS; i++) {
+		EXPECT_LE(0, self->devs[i].iommu_group);
+		for (j = 0; j < NDEVS; j++)
+			EXPECT_EQ(reference[i].iommu_group ==
+				  reference[j].iommu_group,
+				  same_group(self->devs, i, j)) {
+				TH_LOG("%d and %d", i, j);
+			}
+	}
+	EXPECT_TRUE(same_group(self->devs, NET3, RNG3));
+	EXPECT_TRUE(same_group(self->devs, E1000, BALLOON));
+	EXPECT_TRUE(same_group(self->devs, E1000, PCIBR));
+	EXPECT_TRUE(alone(self->devs, NDEVS, NET1));
+	EXPECT_TRUE(alone(self->devs, NDEVS, E1000E));
+	EXPECT_TRUE(alone(self->devs, NDEVS, XHCI));
+}
+
+TEST_F(gate, synth_groups_split_the_multifunction_slot)
+{
+	synth_facts(self->devs);
+	pg_gate_synth_groups(self->devs, NDEVS);
+	request(self->devs, NET3, -1);
+	pg_gate_judge(self->devs, NDEVS, NET3, false, &self->v);
+	EXPECT_EQ((u8)PCIGUARD_RESET_FLR, self->v.reset);
+	ASSERT_EQ(1U, self->v.n_missing);
+	EXPECT_EQ((u16)RNG3, self->v.missing[0]);
+	EXPECT_EQ((u32)PG_GATE_GROUP_SPLIT, self->v.problems);
+	EXPECT_FALSE(self->v.ok);
+
+	request(self->devs, RNG3, -1);
+	pg_gate_judge(self->devs, NDEVS, NET3, false, &self->v);
+	EXPECT_TRUE(self->v.ok);
+
+	request(self->devs, BALLOON, -1);
+	pg_gate_judge(self->devs, NDEVS, BALLOON, false, &self->v);
+	ASSERT_EQ(1U, self->v.n_missing);
+	EXPECT_EQ((u16)E1000, self->v.missing[0]);
+	EXPECT_EQ((u32)(PG_GATE_RESET_SPLIT | PG_GATE_GROUP_SPLIT),
+		  self->v.problems);
+
+	request(self->devs, NET1, -1);
+	pg_gate_judge(self->devs, NDEVS, NET1, false, &self->v);
+	EXPECT_EQ(0U, self->v.problems);
+	EXPECT_TRUE(self->v.ok);
+}
+
+TEST_F(gate, synth_requester_id_alias_groups_despite_acs)
+{
+	/*
+	 * Conventional PCI requests reach the IOMMU as 05:00.0, the bridge's,
+	 * even were the bridge to isolate (as a quirk might claim).
+	 */
+	synth_facts(self->devs);
+	self->devs[PCIBR].acs = true;
+	pg_gate_synth_groups(self->devs, NDEVS);
+	EXPECT_TRUE(same_group(self->devs, E1000, BALLOON));
+	EXPECT_TRUE(same_group(self->devs, E1000, PCIBR));
+
+	self->devs[PCIBR].rid_alias = false;
+	pg_gate_synth_groups(self->devs, NDEVS);
+	EXPECT_FALSE(same_group(self->devs, E1000, BALLOON));
+}
+
+TEST_F(gate, synth_root_port_without_acs_groups_its_endpoints)
+{
+	/* Both functions isolate themselves, but their root port does not. */
+	synth_facts(self->devs);
+	self->devs[NET3].acs = true;
+	self->devs[RNG3].acs = true;
+	pg_gate_synth_groups(self->devs, NDEVS);
+	EXPECT_FALSE(same_group(self->devs, NET3, RNG3));
+
+	self->devs[RP12].acs = false;
+	pg_gate_synth_groups(self->devs, NDEVS);
+	EXPECT_TRUE(same_group(self->devs, NET3, RNG3));
+	EXPECT_TRUE(same_group(self->devs, NET3, RP12));
+	EXPECT_TRUE(alone(self->devs, NDEVS, NET1));
+	request(self->devs, RNG3, -1);
+	pg_gate_judge(self->devs, NDEVS, RNG3, false, &self->v);
+	ASSERT_EQ(1U, self->v.n_missing);	/* not the root port */
+	EXPECT_EQ((u16)NET3, self->v.missing[0]);
+	EXPECT_EQ((u32)PG_GATE_GROUP_SPLIT, self->v.problems);
+}
+
+TEST_F(gate, synth_multifunction_function_with_acs_stays_alone)
+{
+	synth_facts(self->devs);
+	self->devs[NET3].acs = true;
+	pg_gate_synth_groups(self->devs, NDEVS);
+	EXPECT_TRUE(alone(self->devs, NDEVS, NET3));
+	EXPECT_TRUE(alone(self->devs, NDEVS, RNG3));	/* no peer lacks ACS */
+	request(self->devs, NET3, -1);
+	pg_gate_judge(self->devs, NDEVS, NET3, false, &self->v);
+	EXPECT_EQ(0U, self->v.problems);
+	EXPECT_TRUE(self->v.ok);
+}
+
+/*
+ * A switch: root port 00:1c.0 -> upstream port 01:00.0 -> downstream ports
+ * 02:00.0 (-> 03:00.0 + 03:00.1) and 02:01.0 (-> 04:00.0, whose SR-IOV VF
+ * sits on virtual bus 05, behind 02:01.0 but on no bridge's bus).
+ */
+enum { S_RP, S_USP, S_DSP1, S_DSP2, S_EP1, S_EP1F1, S_EP2, S_VF, S_NDEVS };
+
+static const struct pg_gate_dev switched[S_NDEVS] = {
+	[S_RP] = { BDF(0, 0x1c, 0), -1, true, .dma_parent = -1, .acs = true },
+	[S_USP] = { BDF(1, 0, 0), S_RP, true, .dma_parent = S_RP, .acs = true },
+	[S_DSP1] = { BDF(2, 0, 0), S_USP, true, .dma_parent = S_USP,
+		     .acs = true },
+	[S_DSP2] = { BDF(2, 1, 0), S_USP, true, .dma_parent = S_USP,
+		     .acs = true },
+	[S_EP1] = { BDF(3, 0, 0), S_DSP1, false, PCIGUARD_RESET_FLR,
+		    .dma_parent = S_DSP1, .acs = true, .multifunction = true },
+	[S_EP1F1] = { BDF(3, 0, 1), S_DSP1, false, PCIGUARD_RESET_FLR,
+		      .dma_parent = S_DSP1, .acs = true,
+		      .multifunction = true },
+	[S_EP2] = { BDF(4, 0, 0), S_DSP2, false, PCIGUARD_RESET_FLR,
+		    .dma_parent = S_DSP2, .acs = true },
+	[S_VF] = { BDF(5, 0, 0), -1, false, PCIGUARD_RESET_FLR,
+		   .dma_parent = S_DSP2, .acs = true },
+};
+
+TEST(synth_acs_must_hold_all_the_way_up)
+{
+	struct pg_gate_dev devs[S_NDEVS];
+
+	memcpy(devs, switched, sizeof(devs));
+	pg_gate_synth_groups(devs, S_NDEVS);
+	EXPECT_TRUE(alone(devs, S_NDEVS, S_EP1));
+	EXPECT_TRUE(alone(devs, S_NDEVS, S_EP1F1));
+	EXPECT_TRUE(alone(devs, S_NDEVS, S_EP2));
+	EXPECT_TRUE(alone(devs, S_NDEVS, S_VF));
+
+	/* The downstream ports isolate, the root port above them does not. */
+	devs[S_RP].acs = false;
+	pg_gate_synth_groups(devs, S_NDEVS);
+	EXPECT_TRUE(same_group(devs, S_EP1, S_EP1F1));
+	EXPECT_TRUE(same_group(devs, S_EP1, S_EP2));
+	EXPECT_TRUE(same_group(devs, S_EP1, S_VF));
+
+	devs[S_RP].acs = true;
+	devs[S_DSP2].acs = false;
+	pg_gate_synth_groups(devs, S_NDEVS);
+	EXPECT_TRUE(same_group(devs, S_EP2, S_VF));	/* past the virtual bus */
+	EXPECT_FALSE(same_group(devs, S_EP1, S_EP2));
+	EXPECT_FALSE(same_group(devs, S_EP1, S_EP1F1));
+}
+
+TEST(synth_dma_alias_quirk_joins_its_bus_neighbour)
+{
+	struct pg_gate_dev devs[S_NDEVS];
+
+	memcpy(devs, switched, sizeof(devs));
+	devs[S_EP1].dma_aliases[(0 << 3 | 1) / 32] |= 1U << (0 << 3 | 1);
+	pg_gate_synth_groups(devs, S_NDEVS);
+	EXPECT_TRUE(same_group(devs, S_EP1, S_EP1F1));
+	EXPECT_FALSE(same_group(devs, S_EP1, S_EP2));
+
+	/* The same devfn on another bus is someone else. */
+	memcpy(devs, switched, sizeof(devs));
+	devs[S_EP2].dma_aliases[0] |= 1U << 1;
+	pg_gate_synth_groups(devs, S_NDEVS);
+	EXPECT_TRUE(alone(devs, S_NDEVS, S_EP1F1));
+}
+
+TEST(synth_parent_loop_terminates)
+{
+	struct pg_gate_dev devs[S_NDEVS];
+
+	memcpy(devs, switched, sizeof(devs));
+	devs[S_RP].dma_parent = S_DSP1;	/* corrupt facts */
+	devs[S_USP].rid_alias = false;
+	devs[S_EP2].dma_parent = S_NDEVS + 7;	/* out of range: a root bus */
+	pg_gate_synth_groups(devs, S_NDEVS);
+	/* A loop isolates nothing: everything below it is one group. */
+	EXPECT_TRUE(same_group(devs, S_EP1, S_VF));
+	EXPECT_TRUE(alone(devs, S_NDEVS, S_EP2));
+}
+
 TEST_HARNESS_MAIN

@@ -198,6 +198,7 @@ void pg_custody_facts_of(struct pci_dev *pdev, struct pg_custody_facts *f)
 	f->bound = !!pdev->dev.driver;
 	f->backend = f->bound && pg_is_backend_driver(pdev->dev.driver->name);
 	device_unlock(&pdev->dev);
+	f->in_guest = pg_xen_domain_of(pdev) > 0;
 }
 
 static void pg_bound_driver(struct pci_dev *pdev, char *buf, size_t len)
@@ -659,6 +660,7 @@ static void pg_fill_absent_locked(const struct pg_custody *c,
 	info->bdf = c->bdf;
 	info->absent = true;
 	info->iommu_group = -1;
+	info->xen_domid = -1;
 	pg_fill_locked(c, info);
 }
 
@@ -1355,6 +1357,12 @@ int pg_custody_detach(struct pg_target *t, unsigned int n,
 			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
 					    "device is not assigned to a guest: nothing to detach");
 			ret = -EINVAL;
+			goto out;
+		}
+		if (pg_xen_domain_of(t[i].pdev) > 0) {
+			pg_nl_set_err(extack, t[i].attr,
+				      pg_custody_verdict_msg(PG_CUSTODY_IN_GUEST));
+			ret = pg_custody_verdict_errno(PG_CUSTODY_IN_GUEST);
 			goto out;
 		}
 	}

@@ -7,6 +7,8 @@
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/pci.h>
+#include <xen/pci.h>
+#include <xen/xen.h>
 
 #include "custody.h"
 #include "devinfo.h"
@@ -134,5 +136,28 @@ void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info)
 		pg_bdf_of(parent, &info->parent);
 	}
 	pg_devinfo_path(pdev, info);
+	info->xen_domid = pg_xen_domain_of(pdev);
 	pg_custody_fill(pdev, info);
+}
+
+/**
+ * pg_xen_domain_of() - the Xen guest that holds @pdev now
+ * @pdev: the device
+ *
+ * xen-pciback registers the frontend's domain as the device's owner while
+ * it exports the device to a guest (from the guest's pcifront connecting
+ * until the device is detached or the guest is gone), so this is the
+ * domain that really has the device, whatever pciguard was told.
+ *
+ * Return: that domain's ID, or -1 when no guest holds it (or this is not
+ * Xen's dom0).
+ */
+int pg_xen_domain_of(struct pci_dev *pdev)
+{
+	int domid;
+
+	if (!xen_initial_domain())
+		return -1;
+	domid = xen_find_device_domain_owner(pdev);
+	return domid >= 0 ? domid : -1;
 }

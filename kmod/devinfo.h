@@ -64,6 +64,8 @@ struct pg_custody_info {
  * @has_parent: @parent is valid
  * @parent: address of the upstream bridge
  * @path: stable path from the root bus, see pg_path_format()
+ * @xen_domid: the Xen guest that holds the device now, -1 if none; see
+ *	pg_xen_domain_of()
  * @in_custody: @cust is valid
  * @absent: a custody entry whose device is not on the bus now; only @bdf,
  *	@state and @cust are valid
@@ -88,6 +90,7 @@ struct pg_devinfo {
 	bool has_parent;
 	struct pg_bdf parent;
 	char path[PCIGUARD_PATH_MAX];
+	int xen_domid;
 	bool in_custody;
 	bool absent;
 	struct pg_custody_info cust;
@@ -95,5 +98,6 @@ struct pg_devinfo {
 
 void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info);
 void pg_bdf_of(struct pci_dev *pdev, struct pg_bdf *bdf);
+int pg_xen_domain_of(struct pci_dev *pdev);
 
 #endif /* _PCIGUARD_DEVINFO_H */

@@ -147,6 +147,9 @@ static int pg_nl_put_devinfo(struct sk_buff *skb, const struct pg_devinfo *d)
 		return -EMSGSIZE;
 	if (d->path[0] && nla_put_string(skb, PCIGUARD_A_DEV_PATH, d->path))
 		return -EMSGSIZE;
+	if (d->xen_domid >= 0 &&
+	    nla_put_u32(skb, PCIGUARD_A_DEV_XEN_DOMID, d->xen_domid))
+		return -EMSGSIZE;
 	return d->in_custody ? pg_nl_put_custody(skb, d) : 0;
 }
 

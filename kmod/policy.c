@@ -21,7 +21,8 @@
  * @force: the admin accepts that dom0 loses a storage or display device
  *
  * Bridges are refused even with @force: handing one to a guest hands it
- * every device behind it, and resetting it resets them all.
+ * every device behind it, and resetting it resets them all. So is a device
+ * a running guest uses: taking it would pull it from under the guest.
  *
  * Return: PG_CUSTODY_OK or the reason for the refusal.
  */
@@ -36,6 +37,8 @@ enum pg_custody_verdict pg_custody_check(const struct pg_custody_facts *f, bool 
 		return PG_CUSTODY_BRIDGE;
 	if (f->hdr_type != 0)
 		return PG_CUSTODY_HEADER;
+	if (f->in_guest)
+		return PG_CUSTODY_IN_GUEST;
 	if (f->bound && !force) {
 		if (f->backend)
 			return PG_CUSTODY_BACKEND;
@@ -69,6 +72,8 @@ const char *pg_custody_verdict_msg(enum pg_custody_verdict v)
 			"device is a display controller driven by dom0, which may lose its console: use force if dom0 does not need it",
 		[PG_CUSTODY_BACKEND] =
 			"device is bound to a guest backend (vfio-pci or pciback) that pciguard did not set up, and a guest may be using it: detach it from the guest first, then use force",
+		[PG_CUSTODY_IN_GUEST] =
+			"device is in use by a running Xen guest: shut the guest down or detach the device from it (xl pci-detach) first",
 	};
 
 	if ((unsigned int)v < ARRAY_SIZE(msgs) && msgs[v])
@@ -80,8 +85,9 @@ const char *pg_custody_verdict_msg(enum pg_custody_verdict v)
  * pg_custody_verdict_errno() - the errno a refusal returns
  * @v: the verdict
  *
- * Return: 0 for PG_CUSTODY_OK, -EBUSY when force would override the refusal,
- * -EINVAL when nothing would.
+ * Return: 0 for PG_CUSTODY_OK, -EBUSY when force would override the refusal
+ * or the device is in use by a guest (try again later), -EINVAL when
+ * nothing would.
  */
 int pg_custody_verdict_errno(enum pg_custody_verdict v)
 {
@@ -91,6 +97,7 @@ int pg_custody_verdict_errno(enum pg_custody_verdict v)
 	case PG_CUSTODY_STORAGE:
 	case PG_CUSTODY_DISPLAY:
 	case PG_CUSTODY_BACKEND:
+	case PG_CUSTODY_IN_GUEST:
 		return -EBUSY;
 	default:
 		return -EINVAL;

@@ -18,6 +18,8 @@
  * @bound: a driver is bound to the device now
  * @backend: that driver is a guest backend (vfio-pci, pciback) that
  *	pciguard did not bind: a guest may be using the device
+ * @in_guest: a running Xen guest holds the device now (pciback exported it
+ *	to the domain)
  */
 struct pg_custody_facts {
 	u32 class;
@@ -25,6 +27,7 @@ struct pg_custody_facts {
 	bool has_subordinate;
 	bool bound;
 	bool backend;
+	bool in_guest;
 };
 
 /**
@@ -38,6 +41,8 @@ struct pg_custody_facts {
  * @PG_CUSTODY_DISPLAY: not without force: dom0 drives it as display
  * @PG_CUSTODY_BACKEND: not without force: a guest backend holds it, set up
  *	by other means, and a guest may be using it
+ * @PG_CUSTODY_IN_GUEST: no, not even with force: a running Xen guest uses
+ *	the device; it must be detached from the guest first
  */
 enum pg_custody_verdict {
 	PG_CUSTODY_OK,
@@ -47,6 +52,7 @@ enum pg_custody_verdict {
 	PG_CUSTODY_STORAGE,
 	PG_CUSTODY_DISPLAY,
 	PG_CUSTODY_BACKEND,
+	PG_CUSTODY_IN_GUEST,
 };
 
 bool pg_is_backend_driver(const char *driver);

@@ -244,6 +244,10 @@ int detach_main(int argc, char **argv)
 			       d ? pg_state_name(d->state) : "no such device");
 			goto out;
 		}
+		if (d->xen_domid > 0) {
+			pg_in_guest_err(d, "detach");
+			goto out;
+		}
 	}
 	if (pg_nl_dev_detach(nl, bdfs, n))
 		goto out;

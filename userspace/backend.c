@@ -139,7 +139,7 @@ void pg_backend_forget(uint32_t backend, const char *bdf)
 }
 
 /* Is this a Xen dom0? (xenfs on /proc/xen says control_d.) */
-static bool xen_dom0(void)
+bool pg_xen_dom0(void)
 {
 	char caps[128] = "";
 	FILE *f = fopen("/proc/xen/capabilities", "r");
@@ -193,7 +193,7 @@ void pg_iommu_platform(struct pg_iommu *iommu)
 	DIR *d;
 
 	memset(iommu, 0, sizeof(*iommu));
-	if (xen_dom0()) {
+	if (pg_xen_dom0()) {
 		iommu->xen = true;
 		xen_virt_caps(iommu->detail, sizeof(iommu->detail));
 		iommu->active = strstr(iommu->detail, "hvm_directio") != NULL;
@@ -213,4 +213,102 @@ void pg_iommu_platform(struct pg_iommu *iommu)
 			 "%s%s", used ? " " : "", e->d_name);
 	}
 	closedir(d);
+}
+
+/**
+ * pg_xen_domain_name() - the name of Xen domain @domid, from xenstore
+ * @domid: the domain
+ * @buf: gets the name, "" when xenstore does not say
+ * @len: its size
+ *
+ * list asks for every device a guest holds: names are kept per domain ID
+ * for the life of the process.
+ */
+void pg_xen_domain_name(int domid, char *buf, size_t len)
+{
+	static struct {
+		int domid;
+		char name[PCIGUARD_GUEST_NAME_MAX];
+	} cache[8];
+	static unsigned int cached;
+	char cmd[96], line[PCIGUARD_GUEST_NAME_MAX + 2] = "";
+	unsigned int i;
+	FILE *p;
+
+	buf[0] = '\0';
+	for (i = 0; i < cached; i++) {
+		if (cache[i].domid == domid) {
+			snprintf(buf, len, "%s", cache[i].name);
+			return;
+		}
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "xenstore-read /local/domain/%d/name 2>/dev/null", domid);
+	fflush(NULL);
+	p = popen(cmd, "r");
+	if (!p)
+		return;
+	if (!fgets(line, sizeof(line), p))
+		line[0] = '\0';
+	if (pclose(p))
+		line[0] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(buf, len, "%s", line);
+	if (cached < sizeof(cache) / sizeof(cache[0])) {
+		cache[cached].domid = domid;
+		snprintf(cache[cached].name, sizeof(cache[cached].name), "%s",
+			 line);
+		cached++;
+	}
+}
+
+/**
+ * pg_xen_dequarantine() - take @bdf out of Xen's quarantine before dom0
+ *	drives it again
+ * @bdf: the device, "DDDD:BB:DD.F"
+ *
+ * Xen moves a device a guest had to its quarantine domain (DOMID_IO) when
+ * the guest lets go, and libxl's pci-assignable-add puts it there too.
+ * From there a dom0 driver gets no interrupts ("xen map irq failed -19")
+ * and its DMA faults in the IOMMU. "xl pci-assignable-remove" without -r
+ * is libxl's way out: it de-quarantines and rebinds nothing (pciguard
+ * holds the device, not pciback, which libxl only warns about). A device
+ * Xen never quarantined makes it fail with "failed to de-quarantine";
+ * that is the answer "nothing to do", not an error.
+ *
+ * Return: 0 when Xen had it and let go, 1 when there was nothing to do
+ * (not in Xen's quarantine, or not a Xen dom0), -1 after printing why xl
+ * failed.
+ */
+int pg_xen_dequarantine(const char *bdf)
+{
+	char cmd[96], out[1024] = "", line[256];
+	size_t used = 0;
+	int status;
+	FILE *p;
+
+	if (!pg_xen_dom0())
+		return 1;
+	snprintf(cmd, sizeof(cmd), "xl pci-assignable-remove %s 2>&1", bdf);
+	fflush(NULL);
+	p = popen(cmd, "r");
+	if (!p) {
+		pg_err("cannot run xl to take %s out of Xen's quarantine: %s",
+		       bdf, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), p)) {
+		snprintf(out + used, sizeof(out) - used, "%s", line);
+		used = strlen(out);
+	}
+	status = pclose(p);
+	if (status == 0)
+		return 0;
+	if (strstr(out, "failed to de-quarantine"))
+		return 1;
+	out[strcspn(out, "\n")] = '\0';
+	pg_err("cannot take %s out of Xen's quarantine: 'xl "
+	       "pci-assignable-remove %s' failed%s%s; it stays in pciguard's "
+	       "custody", bdf, bdf, out[0] ? ": " : "", out);
+	return -1;
 }

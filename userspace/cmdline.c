@@ -223,6 +223,8 @@ static const char *refusal(const struct pg_dev *d, char *buf, size_t len)
 			 "pciguard takes it only if it loads before %s (early, "
 			 "from the initramfs)", drv, drv);
 		return buf;
+	case PG_CUSTODY_IN_GUEST:	/* boot has no guests: in_guest unset */
+		return "is in use by a Xen guest";
 	case PG_CUSTODY_BACKEND:
 		snprintf(buf, len, "is bound to the guest backend %s now; "
 			 "pciguard takes it only if it loads before %s (early, "

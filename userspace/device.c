@@ -159,3 +159,26 @@ const char *pg_best_reset(const struct pg_dev *dev)
 {
 	return dev->nr_reset ? pg_reset_name(dev->reset[0]) : "none";
 }
+
+/**
+ * pg_held_by_other() - does a Xen guest other than the assigned one hold @d?
+ * @d: the device
+ *
+ * pciguard names the guest; xen-pciback serves whichever domain's pcifront
+ * asks for the device (xl create with it in pci=, xl pci-attach). This is
+ * the case to flag: the device went to another guest than the admin chose.
+ *
+ * Return: true when @d is assigned and xenstore names another domain than
+ * the guest or its stub domain.
+ */
+bool pg_held_by_other(const struct pg_dev *d)
+{
+	size_t n = strlen(d->guest);
+
+	if (d->state != PCIGUARD_STATE_ASSIGNED || d->xen_domid <= 0 ||
+	    !d->xen_domain[0] || !strcmp(d->xen_domain, d->guest))
+		return false;
+	/* An HVM guest's device model stub domain, GUEST-dm, serves it. */
+	return strncmp(d->xen_domain, d->guest, n) ||
+	       strcmp(d->xen_domain + n, "-dm");
+}

@@ -51,6 +51,9 @@ struct pg_dev {
 	uint32_t backend;			/* enum pciguard_backend */
 	bool permissive;
 	bool no_strict_reset;
+	/* Xen dom0: the guest that holds the device now (pciback's export). */
+	int xen_domid;				/* -1: no guest holds it */
+	char xen_domain[PCIGUARD_GUEST_NAME_MAX]; /* its name, "" unknown */
 };
 
 struct pg_devlist {
@@ -71,5 +74,6 @@ void pg_time_format(uint64_t ns, char *buf, size_t len);
 const char *pg_reset_name(uint32_t method);
 const char *pg_reset_desc(uint32_t method);
 const char *pg_best_reset(const struct pg_dev *dev);
+bool pg_held_by_other(const struct pg_dev *d);
 
 #endif

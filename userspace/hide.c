@@ -36,6 +36,22 @@ static void devices_behind(const struct pg_devlist *list, const char *bridge,
 	}
 }
 
+/**
+ * pg_in_guest_err() - say that a Xen guest uses @d, so @verb must wait
+ * @d: the device; its xen_domid is a guest's
+ * @verb: the command, for the message
+ */
+void pg_in_guest_err(const struct pg_dev *d, const char *verb)
+{
+	const char *name = d->xen_domain[0] ? d->xen_domain : NULL;
+
+	pg_err("cannot %s %s: Xen domain %d (%s) is using it now; shut that "
+	       "guest down or detach the device from it (xl pci-detach %s "
+	       "%s) first", verb, d->bdf_str, d->xen_domid,
+	       name ? name : "name unknown", name ? name : "DOMAIN",
+	       d->bdf_str);
+}
+
 /* Explain why pciguard will not take @d; the kernel says the same. */
 static void explain(const struct pg_devlist *list, const struct pg_dev *d,
 		    enum pg_custody_verdict v, const char *verb)
@@ -77,6 +93,9 @@ static void explain(const struct pg_devlist *list, const struct pg_dev *d,
 		       "detach it from the guest first (xl pci-detach, virsh "
 		       "detach-device), then run again with --force", verb,
 		       d->bdf_str, d->driver);
+		break;
+	case PG_CUSTODY_IN_GUEST:
+		pg_in_guest_err(d, verb);
 		break;
 	case PG_CUSTODY_OK:
 		break;
@@ -126,6 +145,7 @@ int pg_custody_precheck(const struct pg_devlist *list,
 				f.has_subordinate = true;
 		f.bound = d->driver[0] != '\0';
 		f.backend = f.bound && pg_is_backend_driver(d->driver);
+		f.in_guest = d->xen_domid > 0;
 		v = pg_custody_check(&f, force);
 		if (v != PG_CUSTODY_OK) {
 			explain(list, d, v, verb);

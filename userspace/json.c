@@ -187,6 +187,20 @@ static void pg_json_custody(struct pg_json *j, const struct pg_dev *d)
 	pg_json_obj_end(j);
 }
 
+/* The Xen domain that holds the device now; null when none. */
+static void pg_json_xen(struct pg_json *j, const struct pg_dev *d)
+{
+	if (d->xen_domid < 0) {
+		pg_json_null(j, "xen_holder");
+		return;
+	}
+	pg_json_obj_begin(j, "xen_holder");
+	pg_json_int(j, "domid", d->xen_domid);
+	pg_json_str_or_null(j, "name", d->xen_domain[0] ? d->xen_domain : NULL);
+	pg_json_bool(j, "mismatch", pg_held_by_other(d));
+	pg_json_obj_end(j);
+}
+
 /* The fields of one device, shared by list and show. */
 void pg_json_dev(struct pg_json *j, const struct pg_dev *d)
 {
@@ -233,6 +247,7 @@ void pg_json_dev(struct pg_json *j, const struct pg_dev *d)
 	pg_json_str(j, "state", pg_state_name(d->state));
 	pg_json_bool(j, "absent", false);
 	pg_json_custody(j, d);
+	pg_json_xen(j, d);
 	if (d->has_iommu_group)
 		pg_json_int(j, "iommu_group", d->iommu_group);
 	else

@@ -111,6 +111,22 @@ static void print_table(const struct pg_devlist *list, bool all)
 	}
 }
 
+/* Devices a Xen guest holds that is not the one they were assigned to. */
+static void print_mismatches(const struct pg_devlist *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		const struct pg_dev *d = &list->dev[i];
+
+		if (pg_held_by_other(d))
+			pg_err("warning: %s is assigned to %s, but Xen domain "
+			       "%d (%s) has it ('pciguard show %s')",
+			       d->bdf_str, d->guest, d->xen_domid,
+			       d->xen_domain, d->bdf_str);
+	}
+}
+
 /* Custody pins the module: say which devices, and how to let go. */
 static void print_holders(const struct pg_devlist *list)
 {
@@ -195,6 +211,7 @@ int list_main(int argc, char **argv)
 	else {
 		print_table(&list, all);
 		print_holders(&list);
+		print_mismatches(&list);
 	}
 	pg_devlist_free(&list);
 	return PG_EXIT_OK;

@@ -17,6 +17,7 @@
 
 #include "netlink.h"
 #include "pciguard.h"
+#include "pciguard.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -94,6 +95,7 @@ static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 	int rem;
 
 	memset(d, 0, sizeof(*d));
+	d->xen_domid = -1;
 	/* Iterate rather than nla_parse: unknown attributes are skipped. */
 	nla_for_each_attr(a, attrs, len, rem) {
 		switch (nla_type(a)) {
@@ -193,6 +195,11 @@ static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 			break;
 		case PCIGUARD_A_DEV_NO_STRICT_RESET:
 			d->no_strict_reset = true;
+			break;
+		case PCIGUARD_A_DEV_XEN_DOMID:
+			d->xen_domid = nla_get_u32(a);
+			pg_xen_domain_name(d->xen_domid, d->xen_domain,
+					   sizeof(d->xen_domain));
 			break;
 		default:
 			break;

@@ -43,6 +43,11 @@ int pg_backend_prepare(uint32_t *backend);
 int pg_backend_permissive(const char *bdf);
 void pg_backend_forget(uint32_t backend, const char *bdf);
 
+/* backend.c: Xen's view of a device, for a dom0 under Xen. */
+bool pg_xen_dom0(void);
+void pg_xen_domain_name(int domid, char *buf, size_t len);
+int pg_xen_dequarantine(const char *bdf);
+
 /* Whether DMA remapping is on: Linux's IOMMU drivers, or Xen's. */
 struct pg_iommu {
 	bool active;
@@ -56,6 +61,7 @@ void pg_iommu_platform(struct pg_iommu *iommu);
 int pg_custody_precheck(const struct pg_devlist *list,
 			const struct pg_bdf *bdfs, size_t n, bool force,
 			const char *verb);
+void pg_in_guest_err(const struct pg_dev *d, const char *verb);
 
 /* check.c: a refused handoff, explained with its fixes. */
 struct pg_check_res;

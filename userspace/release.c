@@ -141,6 +141,17 @@ int release_main(int argc, char **argv)
 		}
 	}
 
+	/*
+	 * Under Xen, a device that was in a guest is still in Xen's
+	 * quarantine: dom0's driver would get no interrupts from it.
+	 */
+	for (i = 0; i < n; i++) {
+		const struct pg_dev *d = pg_devlist_find(&list, &bdfs[i]);
+
+		if (!d->absent && pg_xen_dequarantine(d->bdf_str) < 0)
+			goto out;
+	}
+
 	if (pg_nl_dev_release(nl, bdfs, n,
 			      PG_OP_TO_HOST | (force ? PG_OP_FORCE : 0)))
 		goto out;

@@ -71,6 +71,28 @@ static void print_custody(const struct pg_dev *d)
 		printf("  %-16s 0\n", "refused rebinds");
 }
 
+/*
+ * Under Xen: the domain that really has the device (pciback's export),
+ * flagged when it is not the guest pciguard assigned the device to.
+ */
+static void print_xen_holder(const struct pg_dev *d)
+{
+	if (d->xen_domid < 0) {
+		if (d->state == PCIGUARD_STATE_ASSIGNED &&
+		    d->backend == PCIGUARD_BACKEND_PCIBACK && pg_xen_dom0())
+			printf("  %-16s no guest (waiting on pciback until %s "
+			       "starts with it)\n", "held by", d->guest);
+		return;
+	}
+	printf("  %-16s Xen domain %d (%s)\n", "held by", d->xen_domid,
+	       d->xen_domain[0] ? d->xen_domain : "name unknown");
+	if (pg_held_by_other(d))
+		printf("  %-16s assigned to %s, but domain %s has it: take it "
+		       "from there (xl pci-detach %s %s) and find out how it "
+		       "got there\n", "MISMATCH", d->guest, d->xen_domain,
+		       d->xen_domain, d->bdf_str);
+}
+
 static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
 {
 	char buf[512];
@@ -98,6 +120,7 @@ static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
 	printf("  %-16s %s\n", "driver", d->driver[0] ? d->driver : "none");
 	printf("  %-16s %s\n", "state", pg_state_name(d->state));
 	print_custody(d);
+	print_xen_holder(d);
 	if (d->has_iommu_group)
 		printf("  %-16s %u\n", "iommu group", d->iommu_group);
 	else

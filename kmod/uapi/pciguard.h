@@ -56,6 +56,11 @@
  *    PCIGUARD_A_DEV_PATH           string: stable path from the root bus, one
  *                                  element per hop, e.g. "00_02.0-00_00.0"
  *                                  (Qubes R4.3 style; see Documentation/)
+ *    PCIGUARD_A_DEV_XEN_DOMID      u32: the Xen domain that holds the device
+ *                                  now (xen-pciback exported it to that
+ *                                  guest's pcifront), whatever pciguard was
+ *                                  told; absent when no guest holds it or
+ *                                  this is not Xen's dom0
  *
  *    Devices in pciguard's custody (state other than HOST) also carry:
  *
@@ -367,6 +372,7 @@ enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_GUEST,
 	PCIGUARD_A_DEV_BACKEND,
 	PCIGUARD_A_DEV_PERMISSIVE,
+	PCIGUARD_A_DEV_XEN_DOMID,
 
 	/* private: */
 	__PCIGUARD_A_DEV_MAX,

@@ -45,6 +45,10 @@ static const struct check_case cases[] = {
 	{ "NIC on vfio-pci", { 0x020000, 0, false, true, true }, false, PG_CUSTODY_BACKEND },
 	{ "NIC on vfio-pci, force", { 0x020000, 0, false, true, true }, true, PG_CUSTODY_OK },
 	{ "bridge on a backend", { 0x060400, 1, true, true, true }, true, PG_CUSTODY_BRIDGE },
+	/* A device a running Xen guest uses is not taken, force or not. */
+	{ "NIC a guest uses", { 0x020000, 0, false, true, true, true }, false, PG_CUSTODY_IN_GUEST },
+	{ "NIC a guest uses, force", { 0x020000, 0, false, true, true, true }, true, PG_CUSTODY_IN_GUEST },
+	{ "bridge a guest uses", { 0x060400, 1, true, true, true, true }, true, PG_CUSTODY_BRIDGE },
 };
 
 TEST(check_table)
@@ -70,6 +74,10 @@ TEST(messages_name_problem_and_fix)
 			       "host bridge"));
 	EXPECT_NE(NULL, strstr(pg_custody_verdict_msg(PG_CUSTODY_HEADER),
 			       "header type 0"));
+	EXPECT_NE(NULL, strstr(pg_custody_verdict_msg(PG_CUSTODY_IN_GUEST),
+			       "xl pci-detach"));
+	EXPECT_EQ(NULL, strstr(pg_custody_verdict_msg(PG_CUSTODY_IN_GUEST),
+			       "force"));
 	/* Out-of-range verdicts still get a string. */
 	EXPECT_STREQ("device cannot be hidden",
 		     pg_custody_verdict_msg((enum pg_custody_verdict)99));
@@ -109,11 +117,15 @@ TEST(guest_names)
 
 TEST(errnos)
 {
-	/* -EBUSY: force would change the answer; -EINVAL: nothing would. */
+	/*
+	 * -EBUSY: force would change the answer, or it changes once the
+	 * guest lets go; -EINVAL: nothing would.
+	 */
 	EXPECT_EQ(0, pg_custody_verdict_errno(PG_CUSTODY_OK));
 	EXPECT_EQ(-EBUSY, pg_custody_verdict_errno(PG_CUSTODY_STORAGE));
 	EXPECT_EQ(-EBUSY, pg_custody_verdict_errno(PG_CUSTODY_DISPLAY));
 	EXPECT_EQ(-EBUSY, pg_custody_verdict_errno(PG_CUSTODY_BACKEND));
+	EXPECT_EQ(-EBUSY, pg_custody_verdict_errno(PG_CUSTODY_IN_GUEST));
 	EXPECT_EQ(-EINVAL, pg_custody_verdict_errno(PG_CUSTODY_HOST_BRIDGE));
 	EXPECT_EQ(-EINVAL, pg_custody_verdict_errno(PG_CUSTODY_BRIDGE));
 	EXPECT_EQ(-EINVAL, pg_custody_verdict_errno(PG_CUSTODY_HEADER));

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build, then unit tests, fuzzing, lint and the VM tests. Every
+# make check: build, then unit tests, fuzzing, lint, the VM and the Xen tests. Every
 # stage runs even when an earlier one failed; the closing line totals them all.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,12 +15,13 @@ stage() {	# stage NAME CMD...: run a stage that writes its own result
 	"$@"
 }
 
-# The VM rig prints a closing "N passed, N failed[, N skipped]" line per
-# boot (a crash or timeout counts as a failure there); add them up.
-VM_BOOTS=2
-vm_stage() {
-	local log=$RESULTS_DIR/vm.log line p=0 f=0 s=0 n=0 x
-	make -s vmtest 2>&1 | tee "$log"
+# The VM and Xen rigs print a closing "N passed, N failed[, N skipped]" line
+# per boot (a crash or timeout counts as a failure there); add them up.
+# rig_stage NAME MAKE-TARGET BOOTS
+rig_stage() {
+	local name=$1 target=$2 boots=$3
+	local log=$RESULTS_DIR/$name.log line p=0 f=0 s=0 n=0 x
+	make -s "$target" 2>&1 | tee "$log"
 	while read -r line; do
 		x=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 		p=$((p + ${x:-0}))
@@ -30,11 +31,11 @@ vm_stage() {
 		s=$((s + ${x:-0}))
 		n=$((n + 1))
 	done < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log")
-	if [ "$n" -ne "$VM_BOOTS" ]; then
-		echo "not ok - $n of $VM_BOOTS VM boots printed a result"
+	if [ "$n" -ne "$boots" ]; then
+		echo "not ok - $n of $boots $name boots printed a result"
 		f=$((f + 1))
 	fi
-	echo "$p $f $s" > "$RESULTS_DIR/vm"
+	echo "$p $f $s" > "$RESULTS_DIR/$name"
 }
 
 if ! make -s all; then
@@ -44,16 +45,17 @@ else
 	stage unit make -s -C selftests/unit run
 	stage fuzz scripts/tap-run.sh fuzz "make -s -C selftests/fuzz run"
 	stage lint scripts/tap-run.sh lint scripts/lint.sh
-	stage vm vm_stage
+	stage vm rig_stage vm vmtest 2
+	stage xen rig_stage xen check-xen 2
 fi
 
 pass=0 fail=0 skip=0
-for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/fuzz "$RESULTS_DIR"/lint "$RESULTS_DIR"/vm "$RESULTS_DIR"/build; do
+for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/fuzz "$RESULTS_DIR"/lint "$RESULTS_DIR"/vm "$RESULTS_DIR"/xen "$RESULTS_DIR"/build; do
 	[ -f "$f" ] || continue
 	read -r p f_ s < "$f"
 	pass=$((pass + p)) fail=$((fail + f_)) skip=$((skip + s))
 done
-for stage in unit fuzz lint vm; do
+for stage in unit fuzz lint vm xen; do
 	[ -f "$RESULTS_DIR/$stage" ] || { echo "stage $stage produced no result"; fail=$((fail + 1)); }
 done
 echo "$pass passed, $fail failed, $skip skipped"

@@ -173,7 +173,8 @@ for b in xl xenstored xenconsoled xen-init-dom0 xenconsole; do
 done
 # xl finds xenconsole (for "xl console") by its absolute path.
 set -- "$@" --file "$XEN_BIN_DIR/xenconsole:$XEN_BIN_DIR/xenconsole" \
-	--file "$XEN_DIR/xl.conf:/etc/xen/xl.conf"
+	--file "$XEN_DIR/xl.conf:/etc/xen/xl.conf" \
+	--file "$XEN_DIR/udhcpc.script:/etc/rig/udhcpc.script"
 # xenstore-* are one multi-call binary that goes by its name.
 for b in xenstore-read xenstore-write xenstore-ls xenstore-list \
 	xenstore-exists xenstore-rm; do

@@ -107,7 +107,12 @@ TEST_F(gate, bus_neighbours_together_pass)
 	EXPECT_TRUE(self->v.ok);
 }
 
-TEST_F(gate, multifunction_pair_shares_its_group)
+/*
+ * The virtio-net of the multifunction slot alone is refused for its group,
+ * naming the virtio-rng; with it, it passes. Leaves both requested.
+ */
+static void expect_slot_moves_whole(struct __test_metadata *_metadata,
+				    FIXTURE_DATA(gate) *self)
 {
 	request(self->devs, NET3, -1);
 	pg_gate_judge(self->devs, NDEVS, NET3, false, &self->v);
@@ -121,6 +126,11 @@ TEST_F(gate, multifunction_pair_shares_its_group)
 	request(self->devs, RNG3, -1);
 	pg_gate_judge(self->devs, NDEVS, NET3, false, &self->v);
 	EXPECT_TRUE(self->v.ok);
+}
+
+TEST_F(gate, multifunction_pair_shares_its_group)
+{
+	expect_slot_moves_whole(_metadata, self);
 }
 
 TEST_F(gate, no_reset_at_all)
@@ -226,17 +236,7 @@ TEST_F(gate, synth_groups_split_the_multifunction_slot)
 {
 	synth_facts(self->devs);
 	pg_gate_synth_groups(self->devs, NDEVS);
-	request(self->devs, NET3, -1);
-	pg_gate_judge(self->devs, NDEVS, NET3, false, &self->v);
-	EXPECT_EQ((u8)PCIGUARD_RESET_FLR, self->v.reset);
-	ASSERT_EQ(1U, self->v.n_missing);
-	EXPECT_EQ((u16)RNG3, self->v.missing[0]);
-	EXPECT_EQ((u32)PG_GATE_GROUP_SPLIT, self->v.problems);
-	EXPECT_FALSE(self->v.ok);
-
-	request(self->devs, RNG3, -1);
-	pg_gate_judge(self->devs, NDEVS, NET3, false, &self->v);
-	EXPECT_TRUE(self->v.ok);
+	expect_slot_moves_whole(_metadata, self);
 
 	request(self->devs, BALLOON, -1);
 	pg_gate_judge(self->devs, NDEVS, BALLOON, false, &self->v);

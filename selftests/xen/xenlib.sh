@@ -10,6 +10,7 @@
 #   guest_lines NAME KIND          its "rig-guest: KIND ..." lines, KIND cut
 #   guest_destroy NAME             xl destroy, wait until it is gone
 #   guest_log NAME                 path of its console log
+#   check_guest_pci DESC NAME WHAT  ok if it reported a PCI device WHAT
 #
 # PCI entries are xl's syntax ("01:00.0", "0000:01:00.0,permissive=1").
 # GUEST_MEMORY (MiB, default 256), GUEST_EXTRA (appended to the guest's
@@ -83,6 +84,16 @@ guest_wait() {
 guest_lines() {
 	tr -d '\r' <"$(guest_log "$1")" 2>/dev/null |
 		sed -n "s/^rig-guest: $2 //p"
+}
+
+# check_guest_pci DESC NAME "VVVV:DDDD DRIVER": ok when the guest reported
+# a PCI device with those IDs, bound to DRIVER ("VVVV:DDDD" alone: any).
+check_guest_pci() {
+	_pci=$(guest_lines "$2" pci | tr '\n' ' ')
+	case " $_pci " in
+	*" $3 "*) ok "$1" ;;
+	*) not_ok "$1" "the guest reported: ${_pci:-no PCI device}" ;;
+	esac
 }
 
 # guest_destroy NAME: destroy the domain and wait (10 s) until xl no longer

@@ -5,21 +5,6 @@
 # exit status, so the demo also proves itself (TAP on the rig's channel).
 . /tests/lib.sh
 
-say() {
-	printf '\n\033[1m== %s\033[0m\n' "$*"
-}
-
-# step STATUS DESC CMD...: show and run CMD; ok when it exits with STATUS.
-step() {
-	_want=$1 _desc=$2
-	shift 2
-	printf '\n$ %s\n' "$*"
-	"$@"
-	_rc=$?
-	[ "$_rc" -ne 0 ] && echo "(exit $_rc)"
-	check_eq "$_desc" "$_want" "$_rc"
-}
-
 tap_begin
 virtio=$(pci_find 1af4 1041 | head -n 1)
 mf=$(ls -d /sys/bus/pci/devices/*.1 2>/dev/null | head -n 1)

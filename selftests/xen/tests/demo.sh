@@ -8,21 +8,6 @@
 # shellcheck source=xenlib.sh
 . /tests/xenlib.sh
 
-say() {
-	printf '\n\033[1m== %s\033[0m\n' "$*"
-}
-
-# step STATUS DESC CMD...: show and run CMD; ok when it exits with STATUS.
-step() {
-	_want=$1 _desc=$2
-	shift 2
-	printf '\n$ %s\n' "$*"
-	"$@"
-	_rc=$?
-	[ "$_rc" -ne 0 ] && echo "(exit $_rc)"
-	check_eq "$_desc" "$_want" "$_rc"
-}
-
 tap_begin
 modprobe xen-pciback
 modprobe pciguard

@@ -66,16 +66,8 @@ else
 	not_ok "a guest starts with both functions"
 	guest_diag "$GUEST"
 fi
-pci=$(guest_lines "$GUEST" pci)
-diag "guest PCI devices: $pci"
-case $pci in
-*" 1af4:1041 virtio-pci"*) ok "  it drives the virtio-net" ;;
-*) not_ok "  it drives the virtio-net" "$pci" ;;
-esac
-case $pci in
-*" 1af4:1044 virtio-pci"*) ok "  and the virtio-rng" ;;
-*) not_ok "  and the virtio-rng" "$pci" ;;
-esac
+check_guest_pci "  it drives the virtio-net" "$GUEST" "1af4:1041 virtio-pci"
+check_guest_pci "  and the virtio-rng" "$GUEST" "1af4:1044 virtio-pci"
 check "xl destroy $GUEST" guest_destroy "$GUEST"
 out=$(pciguard detach 03:00.0 03:00.1 2>&1)
 check_eq "detach both" 0 "$?"

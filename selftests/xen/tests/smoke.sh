@@ -65,14 +65,8 @@ else
 fi
 pci=$(guest_lines "$GUEST" pci)
 diag "guest PCI devices: $pci"
-case $pci in
-*" 1af4:1041 "*) ok "guest sees the device: vendor 1af4, device 1041" ;;
-*) not_ok "guest sees the device: vendor 1af4, device 1041" "guest reported: ${pci:-nothing}" ;;
-esac
-case $pci in
-*" 1af4:1041 virtio-pci"*) ok "guest bound virtio-pci to it" ;;
-*) not_ok "guest bound virtio-pci to it" "guest reported: ${pci:-nothing}" ;;
-esac
+check_guest_pci "guest sees the device: vendor 1af4, device 1041" "$GUEST" 1af4:1041
+check_guest_pci "guest bound virtio-pci to it" "$GUEST" "1af4:1041 virtio-pci"
 link=$(guest_lines "$GUEST" link)
 check_eq "guest link up" "eth0 up" "$link"
 dhcp=$(guest_lines "$GUEST" dhcp)

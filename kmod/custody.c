@@ -25,9 +25,12 @@
  *    notifier and the driver's probe never take it: a dom0 driver that we
  *    unbind under this mutex may add or remove PCI devices (SR-IOV VFs).
  *  - pg_custody_lock protects pg_custody_list and every field of every
- *    entry. The rebind watch takes it from a kprobe, so interrupts are off
- *    while it is held and nothing under it sleeps. Only a driver's
- *    dynids.lock and pg_event_lock nest inside it.
+ *    entry. The rebind watch and the config-write guard take it from a
+ *    kprobe, so interrupts are off while it is held and nothing under it
+ *    sleeps. Only a driver's dynids.lock and pg_event_lock nest inside it.
+ *    An entry's write policy (@cfg) is never changed in place: a new one
+ *    is built outside the lock, swapped in under it, and the old one freed
+ *    after.
  */
 #include <linux/device.h>
 #include <linux/ktime.h>
@@ -36,12 +39,14 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/netlink.h>
 
 #include "bus.h"
+#include "cfgspace.h"
 #include "check.h"
 #include "custody.h"
 #include "devinfo.h"
@@ -65,6 +70,11 @@
  *	reclaim work binds pciguard again
  * @handing: an assign, a detach or a rollback is moving the device between
  *	pciguard and a backend; its unbinds are not reclaimed
+ * @cfg: the config-space write policy for dom0's user space; NULL until
+ *	pciguard's driver first holds the device, and then every write is
+ *	refused
+ * @cfg_ev_start: jiffies when the current CFG_DENIED event window began
+ * @cfg_ev_sent: CFG_DENIED events sent in that window
  * @info: the facts reported for the device
  */
 struct pg_custody {
@@ -77,6 +87,9 @@ struct pg_custody {
 	bool self_unbind;
 	bool reclaim;
 	bool handing;
+	struct pg_cfg_policy *cfg;
+	unsigned long cfg_ev_start;
+	unsigned int cfg_ev_sent;
 	struct pg_custody_info info;
 };
 
@@ -165,6 +178,7 @@ static struct pg_custody *pg_custody_new(const struct pg_bdf *bdf,
 /* Free an entry that is off the list. */
 static void pg_custody_free(struct pg_custody *c)
 {
+	kvfree(c->cfg);
 	pci_dev_put(c->pdev);
 	kfree(c);
 	module_put(THIS_MODULE);
@@ -314,6 +328,59 @@ static void pg_clear_assignment(struct pg_custody_info *info)
 	info->backend = PCIGUARD_BACKEND_UNSPEC;
 	info->permissive = false;
 	info->no_strict_reset = false;
+	info->ngrants = 0;
+}
+
+/*
+ * The write policy of @pdev as its config space is laid out now, opened
+ * by @permissive and @grants; NULL when memory is short. Sleeps.
+ */
+static struct pg_cfg_policy *pg_cfg_policy_of(struct pci_dev *pdev,
+					      bool permissive,
+					      const struct pg_cfg_grant *grants,
+					      unsigned int ngrants)
+{
+	unsigned int size = pdev->cfg_size > PG_CFG_SPACE_SIZE ?
+			    PG_CFG_SPACE_EXP_SIZE : PG_CFG_SPACE_SIZE;
+	struct pg_cfg_policy *p;
+	unsigned int i;
+	u8 *snap;
+	u32 v;
+
+	p = kvmalloc(sizeof(*p), GFP_KERNEL);
+	snap = kvmalloc(size, GFP_KERNEL);
+	if (!p || !snap)
+		goto fail;
+	for (i = 0; i < size; i += 4) {
+		if (pci_read_config_dword(pdev, i, &v))
+			v = ~0U;
+		snap[i] = v;
+		snap[i + 1] = v >> 8;
+		snap[i + 2] = v >> 16;
+		snap[i + 3] = v >> 24;
+	}
+	if (pg_cfg_build(p, snap, size, permissive ? PG_CFG_PERMISSIVE : 0,
+			 grants, ngrants))
+		goto fail;
+	kvfree(snap);
+	return p;
+fail:
+	kvfree(snap);
+	kvfree(p);
+	return NULL;
+}
+
+/* Make @p (may be NULL: refuse everything) @c's write policy. */
+static void pg_cfg_install(struct pg_custody *c, struct pg_cfg_policy *p)
+{
+	struct pg_cfg_policy *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	old = c->cfg;
+	c->cfg = p;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	kvfree(old);
 }
 
 static int pg_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -337,6 +404,8 @@ static int pg_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_clear_master(pdev);
 	pci_intx(pdev, 0);
 	ret = pg_reset(pdev, PG_RESET_LOCKED, &msecs);
+	/* Whatever an assignment opened closes: the default whitelist. */
+	pg_cfg_install(c, pg_cfg_policy_of(pdev, false, NULL, 0));
 
 	/*
 	 * The entry cannot go away: freeing it needs our device lock. A
@@ -729,6 +798,156 @@ int pg_custody_absent_get(const struct pg_bdf *bdf, struct pg_devinfo *info)
 	return ret;
 }
 
+/* Caller holds pg_custody_lock: may @c send another CFG_DENIED event? */
+static bool pg_cfg_event_ok(struct pg_custody *c)
+{
+	if (!c->cfg_ev_sent ||
+	    time_after(jiffies, c->cfg_ev_start + PCIGUARD_CFG_EVENT_SECS * HZ)) {
+		c->cfg_ev_start = jiffies;
+		c->cfg_ev_sent = 0;
+	}
+	if (c->cfg_ev_sent >= PCIGUARD_CFG_EVENT_BURST)
+		return false;
+	c->cfg_ev_sent++;
+	return true;
+}
+
+/**
+ * pg_custody_cfg_guarded() - are @pdev's config writes judged by pciguard?
+ * @pdev: the device
+ *
+ * Any context: the config-write guard asks from a kprobe.
+ *
+ * Return: true when @pdev is in custody.
+ */
+bool pg_custody_cfg_guarded(struct pci_dev *pdev)
+{
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	ret = !!pg_find_pdev(pdev);
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return ret;
+}
+
+/**
+ * pg_custody_cfg_judge() - judge a config write from user space to @pdev
+ * @pdev: the device
+ * @w: the write, split into registers as the PCI core writes them, each
+ *	with the register's current value
+ * @n: how many
+ *
+ * All or nothing: one refused register refuses the whole write. A refusal
+ * is counted, kept among the latest, logged and sent as a CFG_DENIED
+ * event (both rate-limited; the counter is not).
+ *
+ * Return: 0 when the write may go ahead, -EPERM when it is refused,
+ * -ENOENT when @pdev is not in custody (the PCI core's rules apply).
+ */
+int pg_custody_cfg_judge(struct pci_dev *pdev, const struct pg_cfg_write *w,
+			 unsigned int n)
+{
+	struct pg_cfg_denial d = { };
+	struct pg_cfg_grant g;
+	struct pg_custody *c;
+	struct pg_event ev;
+	unsigned long flags;
+	unsigned int i;
+	u32 denied = 0;
+	bool post;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c = pg_find_pdev(pdev);
+	if (!c) {
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		return -ENOENT;
+	}
+	for (i = 0; i < n; i++) {
+		denied = c->cfg ? pg_cfg_denied(c->cfg, w[i].offset, w[i].len,
+						w[i].value, w[i].cur) :
+				  ~0U >> (32 - 8 * w[i].len);
+		if (denied)
+			break;
+	}
+	if (i == n) {
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		return 0;
+	}
+	d.offset = w[i].offset;
+	d.len = w[i].len;
+	d.value = w[i].value;
+	d.mask = denied;
+	get_task_comm(d.comm, current);
+	c->info.cfg_denials++;
+	if (c->info.ndenial == PCIGUARD_CFG_LAST)
+		memmove(c->info.denial, c->info.denial + 1,
+			sizeof(d) * (PCIGUARD_CFG_LAST - 1));
+	else
+		c->info.ndenial++;
+	c->info.denial[c->info.ndenial - 1] = d;
+	post = pg_cfg_event_ok(c);
+	if (post) {
+		pg_event_of(c, PCIGUARD_EVENT_CFG_DENIED, &ev);
+		ev.cfg_denials = c->info.cfg_denials;
+		ev.denial = d;
+	}
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+
+	if (post) {
+		pg_event_post(&ev);
+		pg_cfg_suggest(d.offset, d.len, d.mask, &g);
+		pci_notice(pdev,
+			   "%s[%d]: config write refused at 0x%x (%u bytes, bits 0x%x): outside the write policy; to allow it, assign with -o allow-write=0x%x:%u:0x%x\n",
+			   d.comm, task_pid_nr(current), d.offset, d.len,
+			   d.mask, g.offset, g.len, g.mask);
+	}
+	return -EPERM;
+}
+
+/**
+ * pg_custody_violation() - record that @pdev's backend ignores its policy
+ * @pdev: the device, assigned
+ * @what: the finding, as the tool words it
+ * @extack: for the reason of a refusal
+ *
+ * A finding other than the device's latest is counted and sent as a
+ * VIOLATION event; the same one again changes nothing.
+ *
+ * Return: 0, or -EINVAL when @pdev is not assigned.
+ */
+int pg_custody_violation(struct pci_dev *pdev, const char *what,
+			 struct netlink_ext_ack *extack)
+{
+	struct pg_custody *c;
+	struct pg_event ev;
+	unsigned long flags;
+	bool post = false, assigned;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c = pg_find_pdev(pdev);
+	assigned = c && c->state == PCIGUARD_STATE_ASSIGNED;
+	if (assigned && strcmp(c->info.violation, what)) {
+		strscpy(c->info.violation, what, sizeof(c->info.violation));
+		c->info.violations++;
+		pg_event_of(c, PCIGUARD_EVENT_VIOLATION, &ev);
+		ev.violations = c->info.violations;
+		strscpy(ev.violation, what, sizeof(ev.violation));
+		post = true;
+	}
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	if (!assigned) {
+		NL_SET_ERR_MSG(extack, "device is not assigned to a guest");
+		return -EINVAL;
+	}
+	if (post) {
+		pg_event_post(&ev);
+		pci_warn(pdev, "backend violates the config-space policy: %s\n",
+			 what);
+	}
+	return 0;
+}
+
 /*
  * pg_custody_hide() with pg_custody_mutex held. @taken, when not NULL,
  * gets true for each device this call took (it was not in custody).
@@ -1044,17 +1263,11 @@ static const char *pg_gate_refusal(u32 problems)
  * The backend's driver name for @backend (UNSPEC: xen-pciback when it is
  * loaded) into *@name. The kernel loads no module here (see
  * pg_give_back()); the tool loads the backend first.
- * Return: 0, -ENOENT when the backend is not loaded, -EINVAL for options
- * it does not take; @extack set.
+ * Return: 0, or -ENOENT when the backend is not loaded; @extack set.
  */
-static int pg_backend_pick(u32 *backend, bool permissive, const char **name,
+static int pg_backend_pick(u32 *backend, const char **name,
 			   struct netlink_ext_ack *extack)
 {
-	if (permissive && *backend == PCIGUARD_BACKEND_VFIO_PCI) {
-		NL_SET_ERR_MSG(extack,
-			       "permissive is a xen-pciback setting: vfio-pci has none and applies its own config space rules");
-		return -EINVAL;
-	}
 	if (*backend == PCIGUARD_BACKEND_UNSPEC) {
 		if (!driver_find(pg_backend_driver(PCIGUARD_BACKEND_PCIBACK),
 				 &pci_bus_type)) {
@@ -1141,6 +1354,91 @@ static struct pg_custody *pg_entry_of(struct pci_dev *pdev)
 	return c;
 }
 
+/* The grants of @a, in order, are those @info records. */
+static bool pg_grants_eq(const struct pg_custody_info *info,
+			 const struct pg_assign *a)
+{
+	return info->ngrants == a->ngrants &&
+	       !memcmp(info->grants, a->grants,
+		       a->ngrants * sizeof(*a->grants));
+}
+
+/*
+ * The registers xen-pciback emulates itself: a quirk (how pciguard opens
+ * a register for a pciback guest) at one of them is ignored or fights
+ * pciback's own handler. The standard header, and the capabilities
+ * pciback knows with the fields it keeps for them. Return: why @off,
+ * @len cannot be granted, or NULL.
+ */
+static const char *pg_pciback_field(struct pci_dev *pdev, unsigned int off,
+				    unsigned int len)
+{
+#define PG_PCIBACK_OWN(what) \
+	"xen-pciback emulates " what \
+	" itself: a grant there would not reach the device; use -o permissive=true"
+	static const struct {
+		u8 cap;
+		u8 len;
+		const char *msg;
+	} caps[] = {
+		{ PCI_CAP_ID_PM, 8,
+		  PG_PCIBACK_OWN("the power management capability") },
+		{ PCI_CAP_ID_VPD, 8, PG_PCIBACK_OWN("the VPD capability") },
+		{ PCI_CAP_ID_MSI, 4,
+		  PG_PCIBACK_OWN("the MSI capability's control") },
+		{ PCI_CAP_ID_MSIX, 4,
+		  PG_PCIBACK_OWN("the MSI-X capability's control") },
+	};
+	unsigned int i, pos;
+
+	if (off < PCI_STD_HEADER_SIZEOF)
+		return PG_PCIBACK_OWN("the standard header (0x0-0x3f)");
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
+		pos = pci_find_capability(pdev, caps[i].cap);
+		if (pos && off < pos + caps[i].len && off + len > pos)
+			return caps[i].msg;
+	}
+	return NULL;
+#undef PG_PCIBACK_OWN
+}
+
+/*
+ * @a's grants are fit for @pdev and @backend: inside its config space,
+ * and for xen-pciback (which opens whole registers) no partial mask and
+ * no register pciback emulates. Return: 0 or -EINVAL with @extack set.
+ */
+static int pg_grants_check(const struct pg_target *t, u32 backend,
+			   const struct pg_assign *a,
+			   struct netlink_ext_ack *extack)
+{
+	const struct pg_cfg_grant *g;
+	enum pg_cfg_grant_err err;
+	const char *why;
+	unsigned int i;
+
+	for (i = 0; i < a->ngrants; i++) {
+		g = &a->grants[i];
+		err = pg_cfg_grant_check(g, t->pdev->cfg_size);
+		if (err) {
+			pg_nl_set_err(extack, t->attr, pg_cfg_grant_errstr(err));
+			return -EINVAL;
+		}
+		if (backend != PCIGUARD_BACKEND_PCIBACK)
+			continue;
+		if (g->mask != ~0U >> (32 - 8 * g->len)) {
+			pg_nl_set_err(extack, t->attr,
+				      "xen-pciback opens whole registers and ignores a grant's mask: grant the whole register, or use backend vfio-pci");
+			return -EINVAL;
+		}
+		why = pg_pciback_field(t->pdev, g->offset, g->len);
+		if (why) {
+			pg_nl_set_err(extack, t->attr, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /*
  * The checks of an assign that need no change: an assigned target is
  * either assigned to the same guest and backend (@skip) or refused; a
@@ -1154,23 +1452,35 @@ static int pg_assign_precheck(struct pg_target *t, unsigned int n,
 	u32 backend = a->backend ?: PCIGUARD_BACKEND_PCIBACK;
 	struct pg_custody_facts facts;
 	enum pg_custody_verdict v;
+	bool held, same, same_opts;
 	struct pg_custody *c;
 	unsigned long flags;
 	unsigned int i;
-	bool held, same;
+	int ret;
 
 	for (i = 0; i < n; i++) {
+		ret = pg_grants_check(&t[i], backend, a, extack);
+		if (ret)
+			return ret;
 		spin_lock_irqsave(&pg_custody_lock, flags);
 		c = pg_find_pdev(t[i].pdev);
 		held = !!c;
 		skip[i] = c && c->state == PCIGUARD_STATE_ASSIGNED;
 		same = skip[i] && c->info.backend == backend &&
 		       !strcmp(c->info.guest, a->guest);
+		same_opts = same && c->info.permissive == a->permissive &&
+			    c->info.no_strict_reset == a->no_strict_reset &&
+			    pg_grants_eq(&c->info, a);
 		spin_unlock_irqrestore(&pg_custody_lock, flags);
 
 		if (skip[i] && !same) {
 			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
 					    "device is assigned to another guest or backend: detach it first");
+			return -EBUSY;
+		}
+		if (skip[i] && !same_opts) {
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "device is assigned to this guest with other options: detach it and assign it again to change them");
 			return -EBUSY;
 		}
 		if (!held) {
@@ -1209,6 +1519,7 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 		      const struct pg_assign *a, struct netlink_ext_ack *extack)
 {
 	struct pg_check_result *res;
+	struct pg_cfg_policy **pol;
 	struct pg_custody **c;
 	struct pg_event ev;
 	u32 backend = a->backend;
@@ -1220,10 +1531,11 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 
 	res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
 	c = kcalloc(n, sizeof(*c), GFP_KERNEL);
+	pol = kcalloc(n, sizeof(*pol), GFP_KERNEL);
 	skip = kcalloc(n, sizeof(*skip), GFP_KERNEL);
 	taken = kcalloc(n, sizeof(*taken), GFP_KERNEL);
 	need = kcalloc(n, sizeof(*need), GFP_KERNEL);
-	if (!res || !c || !skip || !taken || !need) {
+	if (!res || !c || !pol || !skip || !taken || !need) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
@@ -1247,9 +1559,20 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 			goto out;
 		}
 	}
-	ret = pg_backend_pick(&backend, a->permissive, &name, extack);
+	ret = pg_backend_pick(&backend, &name, extack);
 	if (ret)
 		goto out;
+	/* The write policies are built before anything moves. */
+	for (i = 0; i < n; i++) {
+		if (skip[i])
+			continue;
+		pol[i] = pg_cfg_policy_of(t[i].pdev, a->permissive, a->grants,
+					  a->ngrants);
+		if (!pol[i]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
 
 	/* From here on devices move. */
 	ret = pg_hide_locked(t, n, a->force, taken, extack);
@@ -1296,8 +1619,13 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 		c[i]->info.backend = backend;
 		c[i]->info.permissive = a->permissive;
 		c[i]->info.no_strict_reset = a->no_strict_reset;
+		memcpy(c[i]->info.grants, a->grants,
+		       a->ngrants * sizeof(*a->grants));
+		c[i]->info.ngrants = a->ngrants;
 		pg_event_of(c[i], PCIGUARD_EVENT_ASSIGNED, &ev);
 		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		pg_cfg_install(c[i], pol[i]);
+		pol[i] = NULL;
 		strscpy(ev.driver, name, sizeof(ev.driver));
 		/* No handoff reset to report with no-strict-reset. */
 		ev.has_reset = !a->no_strict_reset;
@@ -1309,9 +1637,12 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 out:
 	mutex_unlock(&pg_custody_mutex);
 out_free:
+	for (i = 0; pol && i < n; i++)
+		kvfree(pol[i]);
 	kfree(need);
 	kfree(taken);
 	kfree(skip);
+	kfree(pol);
 	kfree(c);
 	kvfree(res);
 	return ret;

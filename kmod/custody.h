@@ -5,6 +5,7 @@
 #include <linux/types.h>
 
 #include "bdf.h"
+#include "cfgspace.h"
 
 struct netlink_ext_ack;
 struct nlattr;
@@ -31,7 +32,10 @@ struct pg_target {
  * @backend: enum pciguard_backend
  * @force: take storage and display devices dom0 drives into custody
  * @no_strict_reset: hand over without strict reset
- * @permissive: record permissive for the backend
+ * @permissive: open all of config space to writes
+ * @grants: config-space registers to open, valid (pg_cfg_grant_check())
+ *	for some device, no two alike
+ * @ngrants: how many, at most PCIGUARD_MAX_GRANTS
  */
 struct pg_assign {
 	const char *guest;
@@ -39,6 +43,22 @@ struct pg_assign {
 	bool force;
 	bool no_strict_reset;
 	bool permissive;
+	const struct pg_cfg_grant *grants;
+	unsigned int ngrants;
+};
+
+/**
+ * struct pg_cfg_write - one register of a config write from user space
+ * @offset: its first byte
+ * @len: 1, 2 or 4, as the PCI core splits writes
+ * @value: the value written
+ * @cur: the register's value before the write
+ */
+struct pg_cfg_write {
+	u16 offset;
+	u8 len;
+	u32 value;
+	u32 cur;
 };
 
 int pg_custody_init(void);
@@ -65,5 +85,11 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 		      const struct pg_assign *a, struct netlink_ext_ack *extack);
 int pg_custody_detach(struct pg_target *t, unsigned int n,
 		      struct netlink_ext_ack *extack);
+
+bool pg_custody_cfg_guarded(struct pci_dev *pdev);
+int pg_custody_cfg_judge(struct pci_dev *pdev, const struct pg_cfg_write *w,
+			 unsigned int n);
+int pg_custody_violation(struct pci_dev *pdev, const char *what,
+			 struct netlink_ext_ack *extack);
 
 #endif /* _PCIGUARD_CUSTODY_H */

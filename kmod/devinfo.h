@@ -5,6 +5,7 @@
 #include <linux/types.h>
 
 #include "bdf.h"
+#include "cfgspace.h"
 #include "uapi/pciguard.h"
 
 struct pci_dev;
@@ -12,6 +13,22 @@ struct pci_dev;
 /* The deepest bridge chain pciguard reports a path for. */
 #define PG_PATH_MAX_HOPS	16
 #define PG_MAX_RESET_METHODS	8
+
+/**
+ * struct pg_cfg_denial - a config write from user space that was refused
+ * @offset: first byte of the first register the write was refused at
+ * @len: that register's length, 1, 2 or 4
+ * @value: the value written there
+ * @mask: the bits of @value the policy refused
+ * @comm: the task that wrote
+ */
+struct pg_cfg_denial {
+	u16 offset;
+	u8 len;
+	u32 value;
+	u32 mask;
+	char comm[PCIGUARD_COMM_MAX];
+};
 
 /**
  * struct pg_custody_info - what custody keeps about a device it holds
@@ -28,6 +45,14 @@ struct pci_dev;
  * @backend: enum pciguard_backend serving it to @guest
  * @permissive: assigned with permissive
  * @no_strict_reset: assigned with no-strict-reset
+ * @grants: config-space write grants of the assignment
+ * @ngrants: valid entries in @grants
+ * @cfg_denials: config writes from user space refused since custody began
+ * @denial: the latest refused writes, oldest first
+ * @ndenial: valid entries in @denial
+ * @violations: distinct backend mismatches reported, see
+ *	pg_custody_violation()
+ * @violation: the latest one, "" if none
  */
 struct pg_custody_info {
 	u32 custody;
@@ -42,6 +67,13 @@ struct pg_custody_info {
 	u32 backend;
 	bool permissive;
 	bool no_strict_reset;
+	struct pg_cfg_grant grants[PCIGUARD_MAX_GRANTS];
+	unsigned int ngrants;
+	u32 cfg_denials;
+	struct pg_cfg_denial denial[PCIGUARD_CFG_LAST];
+	unsigned int ndenial;
+	u32 violations;
+	char violation[PCIGUARD_VIOLATION_MAX];
 };
 
 /**

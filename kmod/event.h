@@ -5,6 +5,7 @@
 #include <linux/types.h>
 
 #include "bdf.h"
+#include "devinfo.h"
 #include "uapi/pciguard.h"
 
 /**
@@ -21,6 +22,10 @@
  * @driver: driver refused, bound after a release, or the backend of an
  *	ASSIGNED or DETACHED event; "" if none
  * @guest: the guest of an ASSIGNED or DETACHED event; "" otherwise
+ * @cfg_denials: refused config writes so far (CFG_DENIED)
+ * @denial: the refused write (CFG_DENIED)
+ * @violations: backend mismatches so far (VIOLATION)
+ * @violation: the mismatch (VIOLATION); "" otherwise
  */
 struct pg_event {
 	u32 type;
@@ -34,6 +39,10 @@ struct pg_event {
 	u32 lost;
 	char driver[PCIGUARD_DRIVER_NAME_MAX];
 	char guest[PCIGUARD_GUEST_NAME_MAX];
+	u32 cfg_denials;
+	struct pg_cfg_denial denial;
+	u32 violations;
+	char violation[PCIGUARD_VIOLATION_MAX];
 };
 
 void pg_event_post(struct pg_event *ev);

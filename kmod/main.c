@@ -6,6 +6,7 @@
 #include <net/genetlink.h>
 
 #include "bus.h"
+#include "cfgguard.h"
 #include "custody.h"
 #include "event.h"
 #include "netlink.h"
@@ -27,6 +28,7 @@ static int __init pciguard_init(void)
 	if (ret)
 		goto err_netlink;
 	pg_watch_init();
+	pg_cfgguard_init();
 	pg_custody_claim_hidden();
 
 	pr_info("loaded; netlink family %s version %d\n", PCIGUARD_GENL_NAME,
@@ -43,6 +45,7 @@ err_custody:
 /* Only reached with nothing in custody: each entry pins the module. */
 static void __exit pciguard_exit(void)
 {
+	pg_cfgguard_exit();
 	pg_watch_exit();
 	pg_bus_exit();
 	pg_custody_exit();

@@ -16,6 +16,7 @@
 #include <net/genetlink.h>
 
 #include "bus.h"
+#include "cfgspace.h"
 #include "check.h"
 #include "custody.h"
 #include "devinfo.h"
@@ -47,8 +48,16 @@ static const struct nla_policy pg_dev_check_policy[PCIGUARD_A_DEV_NO_STRICT_RESE
 	[PCIGUARD_A_DEV_NO_STRICT_RESET] = { .type = NLA_FLAG },
 };
 
+/* A config-space register: PCIGUARD_A_DEV_GRANT. */
+static const struct nla_policy pg_cfg_policy[PCIGUARD_A_CFG_MASK + 1] = {
+	[PCIGUARD_A_CFG_OFFSET] = NLA_POLICY_MAX(NLA_U16,
+						 PG_CFG_SPACE_EXP_SIZE - 1),
+	[PCIGUARD_A_CFG_LEN] = NLA_POLICY_RANGE(NLA_U8, 1, 4),
+	[PCIGUARD_A_CFG_MASK] = { .type = NLA_U32 },
+};
+
 /* DEV_ASSIGN: targets, the guest, the backend and the admin's options. */
-static const struct nla_policy pg_dev_assign_policy[PCIGUARD_A_DEV_PERMISSIVE + 1] = {
+static const struct nla_policy pg_dev_assign_policy[PCIGUARD_A_DEV_GRANT + 1] = {
 	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
 	[PCIGUARD_A_DEV_FORCE] = { .type = NLA_FLAG },
 	[PCIGUARD_A_DEV_NO_STRICT_RESET] = { .type = NLA_FLAG },
@@ -57,11 +66,19 @@ static const struct nla_policy pg_dev_assign_policy[PCIGUARD_A_DEV_PERMISSIVE + 
 	[PCIGUARD_A_DEV_BACKEND] = NLA_POLICY_MAX(NLA_U32,
 						  __PCIGUARD_BACKEND_MAX - 1),
 	[PCIGUARD_A_DEV_PERMISSIVE] = { .type = NLA_FLAG },
+	[PCIGUARD_A_DEV_GRANT] = NLA_POLICY_NESTED(pg_cfg_policy),
 };
 
 /* DEV_DETACH: targets only. */
 static const struct nla_policy pg_dev_detach_policy[PCIGUARD_A_DEV_TARGET + 1] = {
 	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
+};
+
+/* DEV_VIOLATION: one target and the finding. */
+static const struct nla_policy pg_dev_violation_policy[PCIGUARD_A_DEV_VIOLATION + 1] = {
+	[PCIGUARD_A_DEV_TARGET] = NLA_POLICY_NESTED(pg_dev_get_policy),
+	[PCIGUARD_A_DEV_VIOLATION] = { .type = NLA_NUL_STRING,
+				       .len = PCIGUARD_VIOLATION_MAX - 1 },
 };
 
 static const struct genl_multicast_group pg_mcgrps[] = {
@@ -78,9 +95,54 @@ static int pg_nl_put_bdf(struct sk_buff *skb, int attr,
 	return nla_put_string(skb, attr, buf);
 }
 
+static int pg_nl_put_grant(struct sk_buff *skb, const struct pg_cfg_grant *g)
+{
+	struct nlattr *nest = nla_nest_start(skb, PCIGUARD_A_DEV_GRANT);
+
+	if (!nest || nla_put_u16(skb, PCIGUARD_A_CFG_OFFSET, g->offset) ||
+	    nla_put_u8(skb, PCIGUARD_A_CFG_LEN, g->len) ||
+	    nla_put_u32(skb, PCIGUARD_A_CFG_MASK, g->mask))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int pg_nl_put_denial(struct sk_buff *skb, const struct pg_cfg_denial *d)
+{
+	struct nlattr *nest = nla_nest_start(skb, PCIGUARD_A_DEV_CFG_DENIAL);
+
+	if (!nest || nla_put_u16(skb, PCIGUARD_A_CFG_OFFSET, d->offset) ||
+	    nla_put_u8(skb, PCIGUARD_A_CFG_LEN, d->len) ||
+	    nla_put_u32(skb, PCIGUARD_A_CFG_MASK, d->mask) ||
+	    nla_put_u32(skb, PCIGUARD_A_CFG_VALUE, d->value) ||
+	    nla_put_string(skb, PCIGUARD_A_CFG_COMM, d->comm))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Refused config writes and backend violations of a device in custody. */
+static int pg_nl_put_audit(struct sk_buff *skb, const struct pg_devinfo *d)
+{
+	unsigned int i;
+
+	if (nla_put_u32(skb, PCIGUARD_A_DEV_CFG_DENIALS, d->cust.cfg_denials))
+		return -EMSGSIZE;
+	for (i = 0; i < d->cust.ndenial; i++)
+		if (pg_nl_put_denial(skb, &d->cust.denial[i]))
+			return -EMSGSIZE;
+	if (d->cust.violations &&
+	    (nla_put_u32(skb, PCIGUARD_A_DEV_VIOLATIONS, d->cust.violations) ||
+	     nla_put_string(skb, PCIGUARD_A_DEV_VIOLATION, d->cust.violation)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* The custody attributes of a device pciguard holds. */
 static int pg_nl_put_custody(struct sk_buff *skb, const struct pg_devinfo *d)
 {
+	unsigned int i;
+
 	if (nla_put_u32(skb, PCIGUARD_A_DEV_CUSTODY, d->cust.custody) ||
 	    nla_put_u64_64bit(skb, PCIGUARD_A_DEV_SINCE, d->cust.since,
 			      PCIGUARD_A_DEV_PAD) ||
@@ -96,8 +158,13 @@ static int pg_nl_put_custody(struct sk_buff *skb, const struct pg_devinfo *d)
 	if (d->cust.last_refused[0] &&
 	    nla_put_string(skb, PCIGUARD_A_DEV_LAST_REFUSED, d->cust.last_refused))
 		return -EMSGSIZE;
+	if (pg_nl_put_audit(skb, d))
+		return -EMSGSIZE;
 	if (d->state != PCIGUARD_STATE_ASSIGNED)
 		return 0;
+	for (i = 0; i < d->cust.ngrants; i++)
+		if (pg_nl_put_grant(skb, &d->cust.grants[i]))
+			return -EMSGSIZE;
 	if (nla_put_string(skb, PCIGUARD_A_DEV_GUEST, d->cust.guest) ||
 	    nla_put_u32(skb, PCIGUARD_A_DEV_BACKEND, d->cust.backend))
 		return -EMSGSIZE;
@@ -459,10 +526,68 @@ static int pg_nl_dev_release_doit(struct sk_buff *skb, struct genl_info *info)
 	return pg_nl_dev_op(info, true, pg_nl_release);
 }
 
+/*
+ * The request's PCIGUARD_A_DEV_GRANT nests into @g, sorted by offset, the
+ * same register named twice once with both masks. Whether each fits a
+ * device is for the custody code to judge.
+ * Return: how many, or a negative errno with the extack set.
+ */
+static int pg_nl_grants(struct genl_info *info, struct pg_cfg_grant *g)
+{
+	struct nlattr *tb[PCIGUARD_A_CFG_MASK + 1];
+	enum pg_cfg_grant_err err;
+	unsigned int n = 0, i, j;
+	const struct nlattr *a;
+	struct pg_cfg_grant x;
+	int rem, ret;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != PCIGUARD_A_DEV_GRANT)
+			continue;
+		ret = nla_parse_nested(tb, PCIGUARD_A_CFG_MASK, a,
+				       pg_cfg_policy, info->extack);
+		if (ret)
+			return ret;
+		if (!tb[PCIGUARD_A_CFG_OFFSET] || !tb[PCIGUARD_A_CFG_LEN]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a grant needs an offset and a length");
+			return -EINVAL;
+		}
+		x.offset = nla_get_u16(tb[PCIGUARD_A_CFG_OFFSET]);
+		x.len = nla_get_u8(tb[PCIGUARD_A_CFG_LEN]);
+		x.mask = tb[PCIGUARD_A_CFG_MASK] ?
+			 nla_get_u32(tb[PCIGUARD_A_CFG_MASK]) :
+			 ~0U >> (32 - 8 * x.len);
+		err = pg_cfg_grant_check(&x, PG_CFG_SPACE_EXP_SIZE);
+		if (err) {
+			pg_nl_set_err(info->extack, a, pg_cfg_grant_errstr(err));
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++)
+			if (g[i].offset == x.offset && g[i].len == x.len)
+				break;
+		if (i < n) {
+			g[i].mask |= x.mask;
+			continue;
+		}
+		if (n == PCIGUARD_MAX_GRANTS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "too many grants for one device: use permissive");
+			return -E2BIG;
+		}
+		for (j = n++; j > 0 && g[j - 1].offset > x.offset; j--)
+			g[j] = g[j - 1];
+		g[j] = x;
+	}
+	return n;
+}
+
 static int pg_nl_assign(struct genl_info *info, struct pg_target *t,
 			unsigned int n)
 {
+	struct pg_cfg_grant grants[PCIGUARD_MAX_GRANTS];
 	struct nlattr **attrs = info->attrs;
+	int ngrants = pg_nl_grants(info, grants);
 	struct pg_assign a = {
 		.guest = nla_data(attrs[PCIGUARD_A_DEV_GUEST]),
 		.backend = attrs[PCIGUARD_A_DEV_BACKEND] ?
@@ -471,8 +596,12 @@ static int pg_nl_assign(struct genl_info *info, struct pg_target *t,
 		.force = nla_get_flag(attrs[PCIGUARD_A_DEV_FORCE]),
 		.no_strict_reset = nla_get_flag(attrs[PCIGUARD_A_DEV_NO_STRICT_RESET]),
 		.permissive = nla_get_flag(attrs[PCIGUARD_A_DEV_PERMISSIVE]),
+		.grants = grants,
 	};
 
+	if (ngrants < 0)
+		return ngrants;
+	a.ngrants = ngrants;
 	return pg_custody_assign(t, n, &a, info->extack);
 }
 
@@ -502,6 +631,26 @@ static int pg_nl_detach(struct genl_info *info, struct pg_target *t,
 static int pg_nl_dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return pg_nl_dev_op(info, false, pg_nl_detach);
+}
+
+static int pg_nl_violation(struct genl_info *info, struct pg_target *t,
+			   unsigned int n)
+{
+	if (n != 1) {
+		NL_SET_ERR_MSG_MOD(info->extack, "report one device at a time");
+		return -EINVAL;
+	}
+	return pg_custody_violation(t[0].pdev,
+				    nla_data(info->attrs[PCIGUARD_A_DEV_VIOLATION]),
+				    info->extack);
+}
+
+static int pg_nl_dev_violation_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_VIOLATION))
+		return -EINVAL;
+	return pg_nl_dev_op(info, false, pg_nl_violation);
 }
 
 static int pg_nl_put_result(struct sk_buff *skb, const struct pg_target *t,
@@ -624,6 +773,13 @@ static const struct genl_ops pg_genl_ops[] = {
 		.maxattr = ARRAY_SIZE(pg_dev_detach_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = PCIGUARD_CMD_DEV_VIOLATION,
+		.doit = pg_nl_dev_violation_doit,
+		.policy = pg_dev_violation_policy,
+		.maxattr = ARRAY_SIZE(pg_dev_violation_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family pg_genl_family __ro_after_init = {
@@ -681,6 +837,14 @@ void pg_netlink_send_event(const struct pg_event *ev)
 	if (ev->has_reset &&
 	    (nla_put_u32(skb, PCIGUARD_A_DEV_RESET_ERRNO, ev->reset_errno) ||
 	     nla_put_u32(skb, PCIGUARD_A_DEV_RESET_MSECS, ev->reset_msecs)))
+		goto err;
+	if (ev->type == PCIGUARD_EVENT_CFG_DENIED &&
+	    (nla_put_u32(skb, PCIGUARD_A_DEV_CFG_DENIALS, ev->cfg_denials) ||
+	     pg_nl_put_denial(skb, &ev->denial)))
+		goto err;
+	if (ev->type == PCIGUARD_EVENT_VIOLATION &&
+	    (nla_put_u32(skb, PCIGUARD_A_DEV_VIOLATIONS, ev->violations) ||
+	     nla_put_string(skb, PCIGUARD_A_DEV_VIOLATION, ev->violation)))
 		goto err;
 send:
 	genlmsg_end(skb, hdr);

@@ -85,6 +85,25 @@
  *    PCIGUARD_A_DEV_BACKEND        u32, enum pciguard_backend
  *    PCIGUARD_A_DEV_PERMISSIVE     flag: assigned with permissive
  *    PCIGUARD_A_DEV_NO_STRICT_RESET flag: assigned with no-strict-reset
+ *    PCIGUARD_A_DEV_GRANT          nest (PCIGUARD_A_CFG_*), repeated: one
+ *                                  config-space write grant each, with
+ *                                  _OFFSET, _LEN and _MASK
+ *    PCIGUARD_A_DEV_VIOLATIONS     u32: mismatches the tool found between
+ *                                  the backend's config-space settings and
+ *                                  the assignment's (DEV_VIOLATION)
+ *    PCIGUARD_A_DEV_VIOLATION      string: the latest of them
+ *    Config-space writes from dom0's user space (sysfs config,
+ *    /proc/bus/pci) to a device in custody are judged by its write policy
+ *    (Documentation/config-space.rst): a refused write fails with EPERM
+ *    and changes nothing. Devices in custody carry:
+ *    PCIGUARD_A_DEV_CFG_DENIALS    u32: writes refused since custody began
+ *    PCIGUARD_A_DEV_CFG_DENIAL     nest (PCIGUARD_A_CFG_*), repeated, oldest
+ *                                  first: the latest PCIGUARD_CFG_LAST
+ *                                  refused writes, each with _OFFSET and
+ *                                  _LEN of the first refused register of
+ *                                  the write, _VALUE written there, _MASK
+ *                                  the bits that were refused, _COMM the
+ *                                  writing task
  *
  *    After the PCI devices, a dump sends one message per custody entry
  *    whose device is absent (removed or not yet rescanned) with the naming
@@ -158,7 +177,8 @@
  *          bound to the backend through driver_override. A refusal changes
  *          nothing; a failure during the handoff leaves every target in
  *          quarantine. A target already assigned to the same guest and
- *          backend is left as it is; one assigned elsewhere is refused.
+ *          backend with the same options is left as it is; one assigned
+ *          elsewhere or otherwise is refused.
  *
  * PCIGUARD_CMD_DEV_DETACH (needs CAP_NET_ADMIN)
  *    do:   take devices back from their backend into quarantine (pinned to
@@ -167,6 +187,14 @@
  *          unbind file) gets the same treatment: a device that comes back
  *          from a guest never goes to a dom0 driver by itself.
  *
+ * PCIGUARD_CMD_DEV_VIOLATION (needs CAP_NET_ADMIN)
+ *    do:   report that an assigned device's backend does not apply the
+ *          config-space policy pciguard asked for (the tool compares
+ *          xen-pciback's permissive and quirks with the assignment). One
+ *          PCIGUARD_A_DEV_TARGET and PCIGUARD_A_DEV_VIOLATION, the
+ *          finding. A finding that differs from the device's latest one
+ *          is counted and sent as a PCIGUARD_EVENT_VIOLATION; the same
+ *          finding again changes nothing.
  * PCIGUARD_CMD_EVENT
  *    Sent to the multicast group PCIGUARD_MCGRP_EVENTS, never requested:
  *    PCIGUARD_A_DEV_EVENT (enum pciguard_event), PCIGUARD_A_DEV_TIMESTAMP
@@ -177,8 +205,12 @@
  *    PCIGUARD_A_DEV_RESET_ERRNO and _RESET_MSECS (in a RELEASED event the
  *    reset done for the release, absent when the device was absent; in
  *    an ASSIGNED event the handoff reset, absent with no-strict-reset; in
- *    the others the quarantine reset), PCIGUARD_A_DEV_LOST, and in
- *    ASSIGNED and DETACHED events PCIGUARD_A_DEV_GUEST.
+ *    the others the quarantine reset), PCIGUARD_A_DEV_LOST, in
+ *    ASSIGNED and DETACHED events PCIGUARD_A_DEV_GUEST, in CFG_DENIED
+ *    events PCIGUARD_A_DEV_CFG_DENIALS and one PCIGUARD_A_DEV_CFG_DENIAL,
+ *    in VIOLATION events PCIGUARD_A_DEV_VIOLATIONS and _VIOLATION.
+ *    CFG_DENIED events are rate-limited per device (PCIGUARD_CFG_EVENT_BURST
+ *    per PCIGUARD_CFG_EVENT_SECS seconds); the counter counts every one.
  *    Events are queued and sent in order; when the queue overflows, the
  *    lost ones are counted in a PCIGUARD_EVENT_LOST event (per-device
  *    counters are never lost).
@@ -202,6 +234,22 @@
 
 /* Longest guest name PCIGUARD_A_DEV_GUEST may carry, including the NUL. */
 #define PCIGUARD_GUEST_NAME_MAX		64
+
+/* Most PCIGUARD_A_DEV_GRANT nests one device may carry. */
+#define PCIGUARD_MAX_GRANTS		16
+
+/* Refused config writes a device keeps (PCIGUARD_A_DEV_CFG_DENIAL). */
+#define PCIGUARD_CFG_LAST		4
+
+/* CFG_DENIED events per device: at most BURST in any SECS seconds. */
+#define PCIGUARD_CFG_EVENT_BURST	10
+#define PCIGUARD_CFG_EVENT_SECS		5
+
+/* Longest PCIGUARD_A_DEV_VIOLATION, including the NUL. */
+#define PCIGUARD_VIOLATION_MAX		256
+
+/* Longest PCIGUARD_A_CFG_COMM, including the NUL (the kernel's TASK_COMM_LEN). */
+#define PCIGUARD_COMM_MAX		16
 
 /* Multicast group for PCIGUARD_CMD_EVENT. */
 #define PCIGUARD_MCGRP_EVENTS		"events"
@@ -295,6 +343,10 @@ enum pciguard_backend {
  * @PCIGUARD_EVENT_DETACHED: the backend let go of the device (a detach, or
  *	its driver was unbound by other means) and pciguard quarantined and
  *	reset it again; PCIGUARD_A_DEV_EVENT_DRIVER names the backend's driver
+ * @PCIGUARD_EVENT_CFG_DENIED: a config-space write from dom0's user space
+ *	was refused (PCIGUARD_A_DEV_CFG_DENIAL)
+ * @PCIGUARD_EVENT_VIOLATION: the backend does not apply the config-space
+ *	policy pciguard asked for (PCIGUARD_A_DEV_VIOLATION)
  */
 enum pciguard_event {
 	PCIGUARD_EVENT_QUARANTINED,
@@ -304,6 +356,8 @@ enum pciguard_event {
 	PCIGUARD_EVENT_LOST,
 	PCIGUARD_EVENT_ASSIGNED,
 	PCIGUARD_EVENT_DETACHED,
+	PCIGUARD_EVENT_CFG_DENIED,
+	PCIGUARD_EVENT_VIOLATION,
 
 	/* private: */
 	__PCIGUARD_EVENT_MAX
@@ -373,10 +427,29 @@ enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_BACKEND,
 	PCIGUARD_A_DEV_PERMISSIVE,
 	PCIGUARD_A_DEV_XEN_DOMID,
+	PCIGUARD_A_DEV_GRANT,
+	PCIGUARD_A_DEV_CFG_DENIALS,
+	PCIGUARD_A_DEV_CFG_DENIAL,
+	PCIGUARD_A_DEV_VIOLATIONS,
+	PCIGUARD_A_DEV_VIOLATION,
 
 	/* private: */
 	__PCIGUARD_A_DEV_MAX,
 	PCIGUARD_A_DEV_MAX = __PCIGUARD_A_DEV_MAX - 1
+};
+
+/* Inside PCIGUARD_A_DEV_GRANT and PCIGUARD_A_DEV_CFG_DENIAL. */
+enum pciguard_attrs_cfg {
+	PCIGUARD_A_CFG_UNSPEC,
+	PCIGUARD_A_CFG_OFFSET,		/* u16: first byte of the register */
+	PCIGUARD_A_CFG_LEN,		/* u8: 1, 2 or 4 */
+	PCIGUARD_A_CFG_MASK,		/* u32: bits granted, or refused */
+	PCIGUARD_A_CFG_VALUE,		/* u32: the value written */
+	PCIGUARD_A_CFG_COMM,		/* string: the task that wrote */
+
+	/* private: */
+	__PCIGUARD_A_CFG_MAX,
+	PCIGUARD_A_CFG_MAX = __PCIGUARD_A_CFG_MAX - 1
 };
 
 enum pciguard_cmd {
@@ -388,6 +461,7 @@ enum pciguard_cmd {
 	PCIGUARD_CMD_DEV_CHECK,
 	PCIGUARD_CMD_DEV_ASSIGN,
 	PCIGUARD_CMD_DEV_DETACH,
+	PCIGUARD_CMD_DEV_VIOLATION,
 
 	/* private: */
 	__PCIGUARD_CMD_MAX,

@@ -983,8 +983,13 @@ static const char msg_pciback_not_loaded[] =
 	"xen-pciback is not loaded: load it (modprobe xen-pciback; only in a Xen dom0) and try again";
 static const char msg_no_backend[] =
 	"no backend named and xen-pciback is not loaded (it loads only in a Xen dom0): name one, e.g. backend vfio-pci";
-static const char msg_permissive[] =
-	"permissive is a xen-pciback setting: vfio-pci has none and applies its own config space rules";
+static const char msg_grant_outside[] =
+	"the register is outside the device's config space";
+static const char msg_grant_len[] = "LEN must be 1, 2 or 4";
+static const char msg_grant_incomplete[] =
+	"a grant needs an offset and a length";
+static const char msg_grant_many[] =
+	"too many grants for one device: use permissive";
 static const char msg_group_split[] =
 	"its IOMMU group has devices that are not assigned with it: assign them in the same request ('pciguard check' names them) or accept no-strict-reset";
 static const char msg_assigned_elsewhere[] =
@@ -1252,13 +1257,66 @@ TEST_F(nl, assign_pciback_not_loaded)
 	EXPECT_STREQ("virtio-pci", driver_of(&nic));
 }
 
-TEST_F(nl, assign_permissive_with_vfio)
+/* A PCIGUARD_A_DEV_GRANT nest; @len 0: left out. Return: its offset. */
+static unsigned int put_grant(struct req *r, unsigned short off,
+			      unsigned char len)
 {
+	unsigned int nest = nest_start(r, PCIGUARD_A_DEV_GRANT);
+
+	put_attr(r, PCIGUARD_A_CFG_OFFSET, &off, 2);
+	if (len)
+		put_u8(r, PCIGUARD_A_CFG_LEN, len);
+	nest_end(r, nest);
+	return nest;
+}
+
+/* The e1000 is conventional PCI: 256 bytes of config space. */
+TEST_F(nl, assign_grant_outside_config_space)
+{
+	unsigned int nest;
+
 	ASSERT_EQ(0, load_vfio());
 	init_assign(&self->r, self->family, "vm1");
-	put_flag(&self->r, PCIGUARD_A_DEV_PERMISSIVE);
+	nest = put_target(&self->r, &e1000);
+	put_grant(&self->r, 0x100, 4);
+	EXPECT_REFUSED(&self->r, -EINVAL, msg_grant_outside, nest);
+	EXPECT_IN_DOM0(&e1000, "e1000");
+}
+
+TEST_F(nl, assign_grant_bad_len)
+{
+	unsigned int nest;
+
+	ASSERT_EQ(0, load_vfio());
+	init_assign(&self->r, self->family, "vm1");
 	put_target(&self->r, &nic);
-	EXPECT_REFUSED(&self->r, -EINVAL, msg_permissive, NO_OFFS);
+	nest = put_grant(&self->r, 0x40, 3);
+	EXPECT_REFUSED(&self->r, -EINVAL, msg_grant_len, nest);
+	EXPECT_IN_DOM0(&nic, "virtio-pci");
+}
+
+TEST_F(nl, assign_grant_without_len)
+{
+	unsigned int nest;
+
+	ASSERT_EQ(0, load_vfio());
+	init_assign(&self->r, self->family, "vm1");
+	put_target(&self->r, &nic);
+	nest = put_grant(&self->r, 0x40, 0);
+	EXPECT_REFUSED(&self->r, -EINVAL, msg_grant_incomplete, nest);
+	EXPECT_IN_DOM0(&nic, "virtio-pci");
+}
+
+TEST_F(nl, assign_too_many_grants)
+{
+	unsigned int i, nest = 0;
+
+	ASSERT_EQ(0, load_vfio());
+	init_assign(&self->r, self->family, "vm1");
+	put_target(&self->r, &nic);
+	for (i = 0; i <= PCIGUARD_MAX_GRANTS; i++)
+		nest = put_grant(&self->r, 0x40 + 4 * i, 4);
+	EXPECT_REFUSED(&self->r, -E2BIG, msg_grant_many, nest);
 	EXPECT_IN_DOM0(&nic, "virtio-pci");
 }
 

@@ -22,8 +22,11 @@ static const char assign_usage[] =
 	"backend. A failure during the handoff leaves them all in quarantine.\n"
 	"  -o, --option OPT=VAL  no-strict-reset=true  hand over without strict\n"
 	"                          reset: the next guest may see this guest's data\n"
-	"                        permissive=true  let the guest write all of\n"
-	"                          config space (xen-pciback only)\n"
+	"                        permissive=true  let the guest (and dom0) write\n"
+	"                          all of config space\n"
+	"                        allow-write=OFF:LEN[:MASK]  open one register\n"
+	"                          (LEN 1, 2 or 4; MASK: only these bits; may\n"
+	"                          repeat), e.g. allow-write=0x40:4\n"
 	"                        backend=pciback|vfio-pci  default: pciback\n"
 	"                          (xen-pciback, Xen dom0)\n"
 	"  -f, --force           also take storage and display controllers\n"
@@ -90,20 +93,80 @@ static int assign_gate(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 	return refused ? -1 : 0;
 }
 
-static void print_assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
-			   const struct pg_dev *before,
-			   const struct pg_check_res *r,
-			   const struct pg_opts *o)
+/*
+ * xen-pciback applies the config-space policy pciguard recorded for @d:
+ * its per-device permissive, and one quirk per grant. Both go away when
+ * the device leaves pciback, which every detach does. Return: 0 or -1.
+ */
+static int pciback_apply(const struct pg_dev *d, const struct pg_opts *o)
 {
-	char reset[96];
+	char g[32];
+	unsigned int i;
+	int err;
+
+	if (d->backend != PCIGUARD_BACKEND_PCIBACK)
+		return 0;
+	if (o->permissive && pg_backend_permissive(d->bdf_str)) {
+		pg_err("%s: could not turn on xen-pciback's permissive mode: "
+		       "the guest's writes outside the whitelist are dropped; "
+		       "detach it and assign it again", d->bdf_str);
+		return -1;
+	}
+	for (i = 0; i < o->ngrants; i++) {
+		err = pg_backend_quirk(d->bdf_str, &o->grants[i]);
+		if (!err)
+			continue;
+		pg_cfg_grant_format(&o->grants[i], g, sizeof(g));
+		pg_err("%s: xen-pciback refused the quirk for allow-write=%s "
+		       "(%s): the guest's writes there are dropped; detach it "
+		       "and assign it again", d->bdf_str, g, strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+/* Each grant fits each device's config space. Return: 0 or -1. */
+static int assign_grants_ok(const struct pg_bdf *bdfs, size_t n,
+			    const struct pg_opts *o)
+{
+	char name[PG_BDF_STRLEN], g[32];
+	unsigned int k;
+	size_t i;
+	int size;
+
+	for (i = 0; i < n; i++) {
+		pg_bdf_format(name, sizeof(name), &bdfs[i]);
+		size = pg_cfg_size(name);
+		for (k = 0; size > 0 && k < o->ngrants; k++) {
+			if (o->grants[k].offset + o->grants[k].len <=
+			    (unsigned int)size)
+				continue;
+			pg_cfg_grant_format(&o->grants[k], g, sizeof(g));
+			pg_err("cannot assign %s: allow-write=%s is outside its "
+			       "config space (%d bytes, 0x0-0x%x)", name, g,
+			       size, size - 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Return: 0, or -1 when the backend does not apply the device's policy. */
+static int print_assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
+			  const struct pg_dev *before,
+			  const struct pg_check_res *r,
+			  const struct pg_opts *o)
+{
+	char reset[96], g[32];
 	struct pg_dev d;
+	unsigned int i;
 
 	if (pg_nl_dev_get(nl, bdf, &d))
-		return;
+		return -1;
 	if (before && before->state == PCIGUARD_STATE_ASSIGNED) {
 		printf("%s: already assigned to %s through %s\n", d.bdf_str,
 		       d.guest, pg_backend_name(d.backend));
-		return;
+		return 0;
 	}
 	if (o->no_strict_reset) {
 		snprintf(reset, sizeof(reset), "not checked: no-strict-reset");
@@ -118,14 +181,19 @@ static void print_assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
 	}
 	printf("%s: assigned to %s through %s (reset %s)\n", d.bdf_str,
 	       d.guest, pg_backend_name(d.backend), reset);
-	if (o->permissive && pg_backend_permissive(d.bdf_str))
-		pg_err("warning: %s: could not turn on xen-pciback's "
-		       "permissive mode", d.bdf_str);
+	if (d.permissive)
+		printf("%s: config writes: permissive, all of config space\n",
+		       d.bdf_str);
+	for (i = 0; i < d.ngrants; i++) {
+		pg_cfg_grant_format(&d.grants[i], g, sizeof(g));
+		printf("%s: config writes: allow-write=%s\n", d.bdf_str, g);
+	}
 	if (d.backend == PCIGUARD_BACKEND_PCIBACK && !d.has_iommu_group &&
 	    !before)
 		pg_err("warning: %s: no IOMMU group in dom0; under Xen the "
 		       "hypervisor owns the IOMMU ('pciguard check' shows "
 		       "whether it is on)", d.bdf_str);
+	return pciback_apply(&d, o);
 }
 
 int assign_main(int argc, char **argv)
@@ -176,11 +244,6 @@ int assign_main(int argc, char **argv)
 		return pg_usage_err(assign_usage, "assign: invalid guest name "
 				    "'%s': use 1 to 63 of A-Z a-z 0-9 _ . -, "
 				    "starting with a letter or digit", guest);
-	if (o.permissive && o.backend == PCIGUARD_BACKEND_VFIO_PCI)
-		return pg_usage_err(assign_usage, "assign: permissive is a "
-				    "xen-pciback setting; vfio-pci has none and "
-				    "applies its own config space rules: drop "
-				    "-o permissive=true");
 	n = pg_parse_bdf_args(argc, argv, assign_usage, "assign", &bdfs);
 	if (n < 0)
 		return -n;
@@ -192,18 +255,22 @@ int assign_main(int argc, char **argv)
 		goto out;
 	if (pg_custody_precheck(&list, bdfs, n, force, "assign") ||
 	    assign_targets_ok(&list, bdfs, n, guest, o.backend) ||
+	    assign_grants_ok(bdfs, n, &o) ||
 	    assign_gate(nl, bdfs, n, &o, res))
 		goto out;
 
 	flags |= force ? PG_OP_FORCE : 0;
 	flags |= o.no_strict_reset ? PG_OP_NO_STRICT_RESET : 0;
 	flags |= o.permissive ? PG_OP_PERMISSIVE : 0;
-	if (pg_nl_dev_assign(nl, bdfs, n, guest, o.backend, flags))
+	if (pg_nl_dev_assign(nl, bdfs, n, guest, o.backend, flags, o.grants,
+			     o.ngrants))
 		goto out;
-	for (i = 0; i < n; i++)
-		print_assigned(nl, &bdfs[i], pg_devlist_find(&list, &bdfs[i]),
-			       &res[i], &o);
 	ret = PG_EXIT_OK;
+	for (i = 0; i < n; i++)
+		if (print_assigned(nl, &bdfs[i],
+				   pg_devlist_find(&list, &bdfs[i]), &res[i],
+				   &o))
+			ret = PG_EXIT_ERR;
 out:
 	pg_devlist_free(&list);
 	pg_nl_close(nl);

@@ -110,6 +110,24 @@ static int backend_write(uint32_t backend, const char *file, const char *val)
 }
 
 /**
+ * pg_backend_quirk() - open one register of @bdf to its pciback guest
+ * @bdf: the device, bound to pciback
+ * @g: the register; xen-pciback opens all of it (it ignores the mask)
+ *
+ * A quirk lives as long as the device stays on pciback, like permissive.
+ *
+ * Return: 0 or a negative errno.
+ */
+int pg_backend_quirk(const char *bdf, const struct pg_cfg_grant *g)
+{
+	char val[64];
+
+	snprintf(val, sizeof(val), "%s-%x:%x:%x", bdf, g->offset, g->len,
+		 g->mask);
+	return backend_write(PCIGUARD_BACKEND_PCIBACK, "quirks", val);
+}
+
+/**
  * pg_backend_permissive() - turn on xen-pciback's permissive mode for @bdf
  * @bdf: the device, bound to pciback
  *

@@ -19,6 +19,7 @@ static const char check_usage[] =
 	"must move together, the IOMMU group, the current owner, the verdict\n"
 	"and, for every refusal, the fix. Exit 0 when every device may go.\n"
 	"  -o, --option OPT=VAL  no-strict-reset=true|false, permissive=true|false,\n"
+	"                        allow-write=OFF:LEN[:MASK],\n"
 	"                        backend=pciback|vfio-pci (as for assign)\n"
 	"  -j, --json            JSON output (see pciguard(8))\n";
 
@@ -116,6 +117,12 @@ static void print_human(const struct pg_check_res *r, const struct pg_dev *d,
 		       "see this guest's data\n", "fix",
 		       r->n_missing ? "or " : "");
 	}
+	if (d->cfg_denials) {
+		printf("  %-16s %u config writes from dom0 refused so far "
+		       "('pciguard show %s' lists them)\n", "config writes",
+		       d->cfg_denials, r->bdf);
+		pg_cfg_suggest_line(d, "  ");
+	}
 	if (o->backend == PCIGUARD_BACKEND_VFIO_PCI && !d->has_iommu_group)
 		printf("  %-16s vfio-pci refuses a device without an IOMMU\n",
 		       "backend");
@@ -200,6 +207,10 @@ static void print_json_one(struct pg_json *j, const struct pg_check_res *r,
 		pg_json_str(j, NULL, "group-split");
 	pg_json_arr_end(j);
 	pg_json_bool(j, "allowed", r->allowed);
+	if (d->in_custody)
+		pg_cfg_json(j, d);
+	else
+		pg_json_null(j, "config");
 	pg_json_obj_end(j);
 }
 

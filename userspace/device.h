@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "bdf.h"
+#include "cfgspace.h"
 #include "uapi/pciguard.h"
 
 #define PG_MAX_RESET 8
@@ -51,6 +52,20 @@ struct pg_dev {
 	uint32_t backend;			/* enum pciguard_backend */
 	bool permissive;
 	bool no_strict_reset;
+	struct pg_cfg_grant grants[PCIGUARD_MAX_GRANTS];
+	unsigned int ngrants;
+	/* Config writes from dom0's user space refused; latest ones. */
+	uint32_t cfg_denials;
+	struct pg_denial {
+		uint16_t offset;
+		uint8_t len;
+		uint32_t value;
+		uint32_t mask;			/* the refused bits */
+		char comm[PCIGUARD_COMM_MAX];
+	} denial[PCIGUARD_CFG_LAST];
+	unsigned int ndenial;
+	uint32_t violations;
+	char violation[PCIGUARD_VIOLATION_MAX];
 	/* Xen dom0: the guest that holds the device now (pciback's export). */
 	int xen_domid;				/* -1: no guest holds it */
 	char xen_domain[PCIGUARD_GUEST_NAME_MAX]; /* its name, "" unknown */

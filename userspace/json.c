@@ -184,6 +184,7 @@ static void pg_json_custody(struct pg_json *j, const struct pg_dev *d)
 	} else {
 		pg_json_null(j, "assigned");
 	}
+	pg_cfg_json(j, d);
 	pg_json_obj_end(j);
 }
 

@@ -43,6 +43,10 @@ static const char *event_name(uint32_t type)
 		return "assigned";
 	case PCIGUARD_EVENT_DETACHED:
 		return "detached";
+	case PCIGUARD_EVENT_CFG_DENIED:
+		return "cfg-denied";
+	case PCIGUARD_EVENT_VIOLATION:
+		return "violation";
 	}
 	return "unknown";
 }
@@ -101,6 +105,17 @@ static void print_text(const struct pg_event_msg *ev, const char *when)
 		       ev->guest[0] ? ev->guest : "its guest", ev->driver,
 		       reset);
 		break;
+	case PCIGUARD_EVENT_CFG_DENIED:
+		printf("%s %s cfg-denied: %s wrote 0x%0*x at 0x%x:%u, bits "
+		       "0x%0*x refused (%u refused so far)\n", when, ev->bdf_str,
+		       ev->denial.comm, 2 * ev->denial.len, ev->denial.value,
+		       ev->denial.offset, ev->denial.len, 2 * ev->denial.len,
+		       ev->denial.mask, ev->cfg_denials);
+		break;
+	case PCIGUARD_EVENT_VIOLATION:
+		printf("%s %s violation: %s\n", when, ev->bdf_str,
+		       ev->violation);
+		break;
 	default:
 		printf("%s %s event %u\n", when, ev->bdf_str, ev->type);
 		break;
@@ -136,6 +151,20 @@ static void print_json(const struct pg_event_msg *ev, const char *when)
 		} else {
 			pg_json_null(j, "reset");
 		}
+	}
+	if (ev->type == PCIGUARD_EVENT_CFG_DENIED) {
+		pg_json_int(j, "cfg_refused", ev->cfg_denials);
+		pg_json_obj_begin(j, "cfg_write");
+		pg_json_int(j, "offset", ev->denial.offset);
+		pg_json_int(j, "len", ev->denial.len);
+		pg_json_int(j, "value", ev->denial.value);
+		pg_json_int(j, "refused_bits", ev->denial.mask);
+		pg_json_str(j, "comm", ev->denial.comm);
+		pg_json_obj_end(j);
+	}
+	if (ev->type == PCIGUARD_EVENT_VIOLATION) {
+		pg_json_int(j, "violations", ev->violations);
+		pg_json_str(j, "violation", ev->violation);
 	}
 	pg_json_obj_end(j);
 	pg_json_end(j);

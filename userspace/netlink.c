@@ -89,6 +89,60 @@ void pg_nl_close(struct pg_nl *nl)
 	free(nl);
 }
 
+/* A PCIGUARD_A_DEV_GRANT nest. */
+static void parse_grant(struct nlattr *nest, struct pg_cfg_grant *g)
+{
+	struct nlattr *a;
+	int rem;
+
+	memset(g, 0, sizeof(*g));
+	nla_for_each_nested(a, nest, rem) {
+		switch (nla_type(a)) {
+		case PCIGUARD_A_CFG_OFFSET:
+			g->offset = nla_get_u16(a);
+			break;
+		case PCIGUARD_A_CFG_LEN:
+			g->len = nla_get_u8(a);
+			break;
+		case PCIGUARD_A_CFG_MASK:
+			g->mask = nla_get_u32(a);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* A PCIGUARD_A_DEV_CFG_DENIAL nest. */
+static void parse_denial(struct nlattr *nest, struct pg_denial *d)
+{
+	struct nlattr *a;
+	int rem;
+
+	memset(d, 0, sizeof(*d));
+	nla_for_each_nested(a, nest, rem) {
+		switch (nla_type(a)) {
+		case PCIGUARD_A_CFG_OFFSET:
+			d->offset = nla_get_u16(a);
+			break;
+		case PCIGUARD_A_CFG_LEN:
+			d->len = nla_get_u8(a);
+			break;
+		case PCIGUARD_A_CFG_MASK:
+			d->mask = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_CFG_VALUE:
+			d->value = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_CFG_COMM:
+			nla_strlcpy(d->comm, a, sizeof(d->comm));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 {
 	struct nlattr *a;
@@ -195,6 +249,23 @@ static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 			break;
 		case PCIGUARD_A_DEV_NO_STRICT_RESET:
 			d->no_strict_reset = true;
+			break;
+		case PCIGUARD_A_DEV_GRANT:
+			if (d->ngrants < PCIGUARD_MAX_GRANTS)
+				parse_grant(a, &d->grants[d->ngrants++]);
+			break;
+		case PCIGUARD_A_DEV_CFG_DENIALS:
+			d->cfg_denials = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_CFG_DENIAL:
+			if (d->ndenial < PCIGUARD_CFG_LAST)
+				parse_denial(a, &d->denial[d->ndenial++]);
+			break;
+		case PCIGUARD_A_DEV_VIOLATIONS:
+			d->violations = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_VIOLATION:
+			nla_strlcpy(d->violation, a, sizeof(d->violation));
 			break;
 		case PCIGUARD_A_DEV_XEN_DOMID:
 			d->xen_domid = nla_get_u32(a);
@@ -496,16 +567,25 @@ int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out)
 	return -EAGAIN;
 }
 
+/* What DEV_ASSIGN and DEV_VIOLATION add to the targets and flags. */
+struct dev_op_extra {
+	const char *guest;
+	uint32_t backend;			/* 0: none */
+	const struct pg_cfg_grant *grants;
+	unsigned int ngrants;
+	const char *violation;
+};
+
 /*
  * A request on @n target devices (DEV_HIDE, _RELEASE, _CHECK, _ASSIGN,
- * _DETACH) with the PG_OP_* @flags and, for DEV_ASSIGN, @guest and
- * @backend (0: none). On a refusal, print which device and why: the kernel
+ * _DETACH, _VIOLATION) with the PG_OP_* @flags and @e (may be NULL). On a refusal, print which device and why: the kernel
  * blames the target nest, whose offset we remember.
  */
 static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 		  const struct pg_bdf *bdfs, size_t n, unsigned int flags,
-		  const char *guest, uint32_t backend, struct pg_check_res *res)
+		  const struct dev_op_extra *e, struct pg_check_res *res)
 {
+	static const struct dev_op_extra none;
 	struct pg_xfer x = { .check = res, .maxcheck = res ? n : 0 };
 	char name[PG_BDF_STRLEN];
 	uint32_t *offs;
@@ -513,6 +593,8 @@ static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 	size_t i;
 	int ret;
 
+	if (!e)
+		e = &none;
 	offs = calloc(n ? n : 1, sizeof(*offs));
 	msg = new_request(nl, 0, cmd);
 	if (!offs || !msg)
@@ -532,9 +614,21 @@ static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 	     nla_put_flag(msg, PCIGUARD_A_DEV_NO_STRICT_RESET)) ||
 	    ((flags & PG_OP_PERMISSIVE) &&
 	     nla_put_flag(msg, PCIGUARD_A_DEV_PERMISSIVE)) ||
-	    (guest && nla_put_string(msg, PCIGUARD_A_DEV_GUEST, guest)) ||
-	    (backend && nla_put_u32(msg, PCIGUARD_A_DEV_BACKEND, backend)))
+	    (e->guest && nla_put_string(msg, PCIGUARD_A_DEV_GUEST, e->guest)) ||
+	    (e->backend && nla_put_u32(msg, PCIGUARD_A_DEV_BACKEND, e->backend)) ||
+	    (e->violation &&
+	     nla_put_string(msg, PCIGUARD_A_DEV_VIOLATION, e->violation)))
 		goto nomem;
+	for (i = 0; i < e->ngrants; i++) {
+		struct nlattr *nest = nla_nest_start(msg, PCIGUARD_A_DEV_GRANT);
+
+		if (!nest ||
+		    nla_put_u16(msg, PCIGUARD_A_CFG_OFFSET, e->grants[i].offset) ||
+		    nla_put_u8(msg, PCIGUARD_A_CFG_LEN, e->grants[i].len) ||
+		    nla_put_u32(msg, PCIGUARD_A_CFG_MASK, e->grants[i].mask))
+			goto nomem;
+		nla_nest_end(msg, nest);
+	}
 
 	ret = transfer(nl, msg, &x);
 	if (!ret && res && x.ncheck != n) {
@@ -577,7 +671,7 @@ nomem:
 int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		   unsigned int flags)
 {
-	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags, NULL, 0,
+	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags, NULL,
 		      NULL);
 }
 
@@ -585,27 +679,45 @@ int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_RELEASE, "release", bdfs, n, flags,
-		      NULL, 0, NULL);
+		      NULL, NULL);
 }
 
 int pg_nl_dev_check(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		    unsigned int flags, struct pg_check_res *res)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_CHECK, "check", bdfs, n, flags,
-		      NULL, 0, res);
+		      NULL, res);
 }
 
 int pg_nl_dev_assign(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
-		     const char *guest, uint32_t backend, unsigned int flags)
+		     const char *guest, uint32_t backend, unsigned int flags,
+		     const struct pg_cfg_grant *grants, unsigned int ngrants)
 {
+	struct dev_op_extra e = {
+		.guest = guest,
+		.backend = backend,
+		.grants = grants,
+		.ngrants = ngrants,
+	};
+
 	return dev_op(nl, PCIGUARD_CMD_DEV_ASSIGN, "assign", bdfs, n, flags,
-		      guest, backend, NULL);
+		      &e, NULL);
 }
 
 int pg_nl_dev_detach(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_DETACH, "detach", bdfs, n, 0, NULL,
-		      0, NULL);
+		      NULL);
+}
+
+/* Report a backend that does not apply @bdf's config-space policy. */
+int pg_nl_dev_violation(struct pg_nl *nl, const struct pg_bdf *bdf,
+			const char *what)
+{
+	struct dev_op_extra e = { .violation = what };
+
+	return dev_op(nl, PCIGUARD_CMD_DEV_VIOLATION, "report a violation of",
+		      bdf, 1, 0, &e, NULL);
 }
 
 struct monitor_ctx {
@@ -667,6 +779,18 @@ static int event_cb(struct nl_msg *msg, void *arg)
 			break;
 		case PCIGUARD_A_DEV_GUEST:
 			nla_strlcpy(ev.guest, a, sizeof(ev.guest));
+			break;
+		case PCIGUARD_A_DEV_CFG_DENIALS:
+			ev.cfg_denials = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_CFG_DENIAL:
+			parse_denial(a, &ev.denial);
+			break;
+		case PCIGUARD_A_DEV_VIOLATIONS:
+			ev.violations = nla_get_u32(a);
+			break;
+		case PCIGUARD_A_DEV_VIOLATION:
+			nla_strlcpy(ev.violation, a, sizeof(ev.violation));
 			break;
 		default:
 			break;

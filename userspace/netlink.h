@@ -28,7 +28,10 @@ int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags);
 int pg_nl_dev_assign(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
-		     const char *guest, uint32_t backend, unsigned int flags);
+		     const char *guest, uint32_t backend, unsigned int flags,
+		     const struct pg_cfg_grant *grants, unsigned int ngrants);
+int pg_nl_dev_violation(struct pg_nl *nl, const struct pg_bdf *bdf,
+			const char *what);
 int pg_nl_dev_detach(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n);
 
 /* The gate's verdict on one device (a DEV_CHECK result). */
@@ -63,6 +66,10 @@ struct pg_event_msg {
 	uint32_t lost;
 	char driver[PCIGUARD_DRIVER_NAME_MAX];
 	char guest[PCIGUARD_GUEST_NAME_MAX];
+	uint32_t cfg_denials;
+	struct pg_denial denial;		/* CFG_DENIED */
+	uint32_t violations;
+	char violation[PCIGUARD_VIOLATION_MAX];	/* VIOLATION */
 };
 
 /* Called per event; return non-zero to stop listening. */

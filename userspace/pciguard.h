@@ -32,6 +32,8 @@ struct pg_opts {
 	bool no_strict_reset;
 	bool permissive;
 	uint32_t backend;	/* enum pciguard_backend; UNSPEC: default */
+	struct pg_cfg_grant grants[PCIGUARD_MAX_GRANTS]; /* by offset */
+	unsigned int ngrants;
 };
 
 int pg_parse_option(char *arg, struct pg_opts *o, const char *usage,
@@ -41,6 +43,17 @@ int pg_parse_option(char *arg, struct pg_opts *o, const char *usage,
 int pg_modprobe(const char *name);
 int pg_backend_prepare(uint32_t *backend);
 int pg_backend_permissive(const char *bdf);
+int pg_backend_quirk(const char *bdf, const struct pg_cfg_grant *g);
+
+struct pg_json;
+
+/* cfg.c: the config-space write policy, as show, check and assign say it. */
+int pg_cfg_size(const char *bdf);
+void pg_cfg_grant_format(const struct pg_cfg_grant *g, char *buf, size_t len);
+void pg_cfg_print(const struct pg_dev *d);
+void pg_cfg_json(struct pg_json *j, const struct pg_dev *d);
+void pg_cfg_suggest_line(const struct pg_dev *d, const char *indent);
+void pg_cfg_audit(const struct pg_dev *d, char *finding, size_t len);
 void pg_backend_forget(uint32_t backend, const char *bdf);
 
 /* backend.c: Xen's view of a device, for a dom0 under Xen. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netlink.h"
 #include "pciguard.h"
@@ -93,7 +94,8 @@ static void print_xen_holder(const struct pg_dev *d)
 		       d->xen_domain, d->bdf_str);
 }
 
-static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
+static void print_human(const struct pg_dev *d, const struct pg_devlist *all,
+			const char *violation)
 {
 	char buf[512];
 	int buses[PG_MAX_USB_BUSES];
@@ -121,6 +123,10 @@ static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
 	printf("  %-16s %s\n", "state", pg_state_name(d->state));
 	print_custody(d);
 	print_xen_holder(d);
+	if (d->in_custody)
+		pg_cfg_print(d);
+	if (violation[0])
+		printf("  %-16s %s\n", "VIOLATION", violation);
 	if (d->has_iommu_group)
 		printf("  %-16s %u\n", "iommu group", d->iommu_group);
 	else
@@ -159,7 +165,8 @@ static void print_human(const struct pg_dev *d, const struct pg_devlist *all)
 	}
 }
 
-static void print_json(const struct pg_dev *d, const struct pg_devlist *all)
+static void print_json(const struct pg_dev *d, const struct pg_devlist *all,
+		       const char *violation)
 {
 	struct pg_json *j = pg_json_new(stdout);
 	unsigned int r;
@@ -167,6 +174,8 @@ static void print_json(const struct pg_dev *d, const struct pg_devlist *all)
 
 	pg_json_obj_begin(j, NULL);
 	pg_json_dev(j, d);
+	pg_json_str_or_null(j, "backend_violation",
+			    violation[0] ? violation : NULL);
 	pg_json_arr_begin(j, "reset_method_descriptions");
 	for (r = 0; r < d->nr_reset; r++)
 		pg_json_str(j, NULL, pg_reset_desc(d->reset[r]));
@@ -182,6 +191,7 @@ static void print_json(const struct pg_dev *d, const struct pg_devlist *all)
 
 int show_main(int argc, char **argv)
 {
+	char violation[PCIGUARD_VIOLATION_MAX];
 	struct pg_devlist all = { 0 };
 	struct pg_nl *nl;
 	struct pg_bdf bdf;
@@ -202,6 +212,17 @@ int show_main(int argc, char **argv)
 	if (pg_nl_open(&nl))
 		return PG_EXIT_ERR;
 	ret = pg_nl_dev_get(nl, &bdf, &dev);
+	/*
+	 * Does xen-pciback apply what the device was assigned with? A
+	 * mismatch is reported to the module (root only), which counts it
+	 * and sends a violation event once per distinct finding.
+	 */
+	violation[0] = '\0';
+	if (!ret && pg_xen_dom0())
+		pg_cfg_audit(&dev, violation, sizeof(violation));
+	if (!ret && violation[0] && !geteuid() &&
+	    !pg_nl_dev_violation(nl, &bdf, violation))
+		ret = pg_nl_dev_get(nl, &bdf, &dev);
 	if (!ret && dev.multifunction)
 		ret = pg_nl_dev_dump(nl, &all);
 	pg_nl_close(nl);
@@ -209,9 +230,9 @@ int show_main(int argc, char **argv)
 		return PG_EXIT_ERR;
 
 	if (json)
-		print_json(&dev, &all);
+		print_json(&dev, &all, violation);
 	else
-		print_human(&dev, &all);
+		print_human(&dev, &all, violation);
 	pg_devlist_free(&all);
 	return PG_EXIT_OK;
 }

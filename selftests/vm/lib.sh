@@ -192,6 +192,34 @@ pg_json() {
 	pciguard show --json "$1" | jq -r "$2"
 }
 
+# ---- config space ---------------------------------------------------------
+
+# cfg_byte BDF OFF: the device's config byte at OFF (decimal out; OFF in
+# any shell number form), as dom0 reads it.
+cfg_byte() {
+	echo $((0x$(setpci -s "$1" "$(printf %x "$2").b")))
+}
+
+# virtio_pci_cfg_cap BDF: the offset of the virtio device's
+# VIRTIO_PCI_CAP_PCI_CFG capability (vendor-specific ID 0x09, cfg_type 5),
+# walking the capability list. Its fields after the header (bar at +4,
+# offset at +8, length at +12, data at +16) are writable in QEMU, harmless,
+# and in no whitelist: the register a grant opens in the tests.
+virtio_pci_cfg_cap() {
+	_off=$(cfg_byte "$1" 0x34)
+	_n=0
+	while [ "$_off" -ne 0 ] && [ $_n -lt 48 ]; do
+		if [ "$(cfg_byte "$1" "$_off")" -eq 9 ] &&
+			[ "$(cfg_byte "$1" $((_off + 3)))" -eq 5 ]; then
+			echo "$_off"
+			return 0
+		fi
+		_off=$(cfg_byte "$1" $((_off + 1)))
+		_n=$((_n + 1))
+	done
+	return 1
+}
+
 # ---- make demo's narration -------------------------------------------------
 
 # say TEXT: a step's heading, in bold.

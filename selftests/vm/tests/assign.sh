@@ -135,11 +135,6 @@ pci_drivers > /tmp/assign.after
 check "  and changes nothing" diff /tmp/assign.before /tmp/assign.after
 
 # Bad input.
-out=$(pciguard assign vm1 01:00.0 -o backend=vfio-pci -o permissive=true 2>&1)
-check_eq "permissive with vfio-pci is a usage error (exit 2)" 2 "$?"
-check_eq "  saying why" \
-	"pciguard: assign: permissive is a xen-pciback setting; vfio-pci has none and applies its own config space rules: drop -o permissive=true" \
-	"$(echo "$out" | sed -n 1p)"
 out=$(pciguard assign 'vm 1' 01:00.0 $vfio 2>&1)
 check_eq "a bad guest name is a usage error" 2 "$?"
 out=$(pciguard assign vm1 00:10.0 $vfio 2>&1)

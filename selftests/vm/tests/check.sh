@@ -51,7 +51,7 @@ check_eq "a root port cannot be checked for a guest" \
 out=$(pciguard check 01:00.0 -o colour=blue 2>&1)
 check_eq "an unknown option is a usage error (exit 2)" 2 "$?"
 check_eq "  naming the known ones" \
-	"pciguard: check: unknown option 'colour'; known: no-strict-reset, permissive, backend" \
+	"pciguard: check: unknown option 'colour'; known: no-strict-reset, permissive, allow-write, backend" \
 	"$(echo "$out" | sed -n 1p)"
 
 # check --json facts equal sysfs.

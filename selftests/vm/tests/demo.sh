@@ -95,5 +95,18 @@ wait_for 5 test -e "/sys/bus/pci/devices/$virtio/driver"
 check_eq "a device back from the backend goes to quarantine, not to dom0" pciguard "$(pci_driver "$virtio")"
 step 0 "release --to-host: dom0 gets them back (one bus reset for the pair)" pciguard release --to-host "$virtio" 05:01.0 05:02.0
 
+say "16. Config space: xen-pciback's whitelist guards dom0's writes too; grant one register, not everything"
+reg=$(printf 0x%x $(($(virtio_pci_cfg_cap "$virtio") + 8)))
+echo "   (register $reg: a device-specific field of the virtio-net, outside every whitelist)"
+pciguard hide "$virtio" >/dev/null
+step 0 "setpci: the bus master bit is whitelisted and lands" setpci -s "$virtio" COMMAND=0x4:0x4
+step 0 "setpci: a BAR write is refused (EPERM), the BAR unchanged" setpci -s "$virtio" BASE_ADDRESS_0=0x12345678
+step 0 "setpci: the device-specific register too" setpci -s "$virtio" "${reg#0x}.l=0x11223344"
+step 0 "show: refused writes, who wrote, and the narrowest grant" pciguard show "$virtio"
+step 0 "assign with exactly that register opened" pciguard assign vm1 "$virtio" -o backend=vfio-pci -o "allow-write=$reg:4"
+step 0 "now it lands" setpci -s "$virtio" "${reg#0x}.l=0x11223344"
+step 0 "read back" setpci -s "$virtio" "${reg#0x}.l"
+step 0 "detach closes it again; release to dom0" sh -c "pciguard detach $virtio && pciguard release --to-host $virtio"
+
 echo
 tap_end

@@ -48,8 +48,8 @@ build/progs/nl_errors: selftests/vm/progs/nl_errors.c kmod/uapi/pciguard.h
 # Each boot prints its own closing "N passed, N failed" line.
 vmtest: all build/progs/nl_errors
 	rc=0; \
-	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
-		$(VM_BINS) $(VM_TESTS) || rc=1; \
+	selftests/vm/run.sh --kver $(KVER) --timeout 900 \
+		--module $(CURDIR)/kmod/pciguard.ko $(VM_BINS) $(VM_TESTS) || rc=1; \
 	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
 		$(VM_BINS) $(VM_BOOT_HIDE) boot_hide.sh || rc=1; \
 	exit $$rc

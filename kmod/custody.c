@@ -39,6 +39,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -73,8 +74,8 @@
  * @cfg: the config-space write policy for dom0's user space; NULL until
  *	pciguard's driver first holds the device, and then every write is
  *	refused
- * @cfg_ev_start: jiffies when the current CFG_DENIED event window began
- * @cfg_ev_sent: CFG_DENIED events sent in that window
+ * @cfg_rs: limits CFG_DENIED events and their log lines (the counter is
+ *	not limited)
  * @info: the facts reported for the device
  */
 struct pg_custody {
@@ -88,8 +89,7 @@ struct pg_custody {
 	bool reclaim;
 	bool handing;
 	struct pg_cfg_policy *cfg;
-	unsigned long cfg_ev_start;
-	unsigned int cfg_ev_sent;
+	struct ratelimit_state cfg_rs;
 	struct pg_custody_info info;
 };
 
@@ -170,6 +170,10 @@ static struct pg_custody *pg_custody_new(const struct pg_bdf *bdf,
 	}
 	c->bdf = *bdf;
 	c->state = PCIGUARD_STATE_QUARANTINED;
+	ratelimit_state_init(&c->cfg_rs, PCIGUARD_CFG_EVENT_SECS * HZ,
+			     PCIGUARD_CFG_EVENT_BURST);
+	/* The event and the count say what was suppressed; no printk. */
+	ratelimit_set_flags(&c->cfg_rs, RATELIMIT_MSG_ON_RELEASE);
 	c->info.custody = custody;
 	c->info.since = ktime_get_real_ns();
 	return c;
@@ -798,20 +802,6 @@ int pg_custody_absent_get(const struct pg_bdf *bdf, struct pg_devinfo *info)
 	return ret;
 }
 
-/* Caller holds pg_custody_lock: may @c send another CFG_DENIED event? */
-static bool pg_cfg_event_ok(struct pg_custody *c)
-{
-	if (!c->cfg_ev_sent ||
-	    time_after(jiffies, c->cfg_ev_start + PCIGUARD_CFG_EVENT_SECS * HZ)) {
-		c->cfg_ev_start = jiffies;
-		c->cfg_ev_sent = 0;
-	}
-	if (c->cfg_ev_sent >= PCIGUARD_CFG_EVENT_BURST)
-		return false;
-	c->cfg_ev_sent++;
-	return true;
-}
-
 /**
  * pg_custody_cfg_guarded() - are @pdev's config writes judged by pciguard?
  * @pdev: the device
@@ -886,7 +876,7 @@ int pg_custody_cfg_judge(struct pci_dev *pdev, const struct pg_cfg_write *w,
 	else
 		c->info.ndenial++;
 	c->info.denial[c->info.ndenial - 1] = d;
-	post = pg_cfg_event_ok(c);
+	post = __ratelimit(&c->cfg_rs);
 	if (post) {
 		pg_event_of(c, PCIGUARD_EVENT_CFG_DENIED, &ev);
 		ev.cfg_denials = c->info.cfg_denials;

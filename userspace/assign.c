@@ -94,11 +94,11 @@ static int assign_gate(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 }
 
 /*
- * xen-pciback applies the config-space policy pciguard recorded for @d:
+ * xen-pciback applies the config-space policy the module recorded for @d:
  * its per-device permissive, and one quirk per grant. Both go away when
  * the device leaves pciback, which every detach does. Return: 0 or -1.
  */
-static int pciback_apply(const struct pg_dev *d, const struct pg_opts *o)
+static int pciback_apply(const struct pg_dev *d)
 {
 	char g[32];
 	unsigned int i;
@@ -106,17 +106,17 @@ static int pciback_apply(const struct pg_dev *d, const struct pg_opts *o)
 
 	if (d->backend != PCIGUARD_BACKEND_PCIBACK)
 		return 0;
-	if (o->permissive && pg_backend_permissive(d->bdf_str)) {
+	if (d->permissive && pg_backend_permissive(d->bdf_str)) {
 		pg_err("%s: could not turn on xen-pciback's permissive mode: "
 		       "the guest's writes outside the whitelist are dropped; "
 		       "detach it and assign it again", d->bdf_str);
 		return -1;
 	}
-	for (i = 0; i < o->ngrants; i++) {
-		err = pg_backend_quirk(d->bdf_str, &o->grants[i]);
+	for (i = 0; i < d->ngrants; i++) {
+		err = pg_backend_quirk(d->bdf_str, &d->grants[i]);
 		if (!err)
 			continue;
-		pg_cfg_grant_format(&o->grants[i], g, sizeof(g));
+		pg_cfg_grant_format(&d->grants[i], g, sizeof(g));
 		pg_err("%s: xen-pciback refused the quirk for allow-write=%s "
 		       "(%s): the guest's writes there are dropped; detach it "
 		       "and assign it again", d->bdf_str, g, strerror(-err));
@@ -193,7 +193,7 @@ static int print_assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
 		pg_err("warning: %s: no IOMMU group in dom0; under Xen the "
 		       "hypervisor owns the IOMMU ('pciguard check' shows "
 		       "whether it is on)", d.bdf_str);
-	return pciback_apply(&d, o);
+	return pciback_apply(&d);
 }
 
 int assign_main(int argc, char **argv)

@@ -34,8 +34,8 @@ static int parse_num(const char *s, unsigned long max, unsigned long *out)
 }
 
 /*
- * allow-write=OFF:LEN[:MASK] into @o's grants, kept by offset; the same
- * register twice is one grant with both masks. Whether it fits the
+ * allow-write=OFF:LEN[:MASK] into @o's grants; the same register twice is
+ * one grant with both masks (the module orders them). Whether it fits the
  * device's config space is for assign to judge, device by device.
  */
 static int parse_grant(const char *usage, const char *verb, char *val,
@@ -45,7 +45,7 @@ static int parse_grant(const char *usage, const char *verb, char *val,
 	unsigned long off, l, m = 0;
 	struct pg_cfg_grant g;
 	enum pg_cfg_grant_err err;
-	unsigned int i, j;
+	unsigned int i;
 
 	if (len) {
 		*len++ = '\0';
@@ -77,9 +77,7 @@ static int parse_grant(const char *usage, const char *verb, char *val,
 		return pg_usage_err(usage, "%s: at most %d allow-write grants per "
 				    "device; a device that needs more needs "
 				    "permissive=true", verb, PCIGUARD_MAX_GRANTS);
-	for (j = o->ngrants++; j > 0 && o->grants[j - 1].offset > g.offset; j--)
-		o->grants[j] = o->grants[j - 1];
-	o->grants[j] = g;
+	o->grants[o->ngrants++] = g;
 	return 0;
 }
 

@@ -32,7 +32,7 @@ struct pg_opts {
 	bool no_strict_reset;
 	bool permissive;
 	uint32_t backend;	/* enum pciguard_backend; UNSPEC: default */
-	struct pg_cfg_grant grants[PCIGUARD_MAX_GRANTS]; /* by offset */
+	struct pg_cfg_grant grants[PCIGUARD_MAX_GRANTS];
 	unsigned int ngrants;
 };
 

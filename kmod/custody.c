@@ -20,10 +20,23 @@
  *
  * Locking:
  *  - pg_custody_mutex serialises the operations that move devices in and
- *    out of custody (hide, release, claiming at load, reclaiming). They
- *    call into the driver core, so it nests outside device_lock. The bus
- *    notifier and the driver's probe never take it: a dom0 driver that we
- *    unbind under this mutex may add or remove PCI devices (SR-IOV VFs).
+ *    out of custody (hide, release, assign, detach, claiming at load,
+ *    reclaiming). They call into the driver core, so it nests outside
+ *    device_lock. The bus notifier and the driver's probe never take it: a
+ *    dom0 driver that we unbind under this mutex may add or remove PCI
+ *    devices (SR-IOV VFs).
+ *  - An operation on several devices does their slow part (unbind, probe,
+ *    reset) for independent devices at once, in work items on
+ *    system_unbound_wq (pg_par_run()). The thread that holds
+ *    pg_custody_mutex waits for them with flush_work() and keeps the mutex
+ *    throughout, so the work items act under its protection; they never
+ *    take the mutex themselves, nor wait for anything that does (the
+ *    reclaim work is only scheduled), and the waiting thread holds no
+ *    device lock, so the wait cannot deadlock. Nor do they take the genl
+ *    cb_lock that a netlink request's thread holds for reading. A work
+ *    item touches only the devices of its domain (their device locks, as
+ *    the driver and PCI cores take them), their entries under
+ *    pg_custody_lock, and its own slots of the operation's arrays.
  *  - pg_custody_lock protects pg_custody_list and every field of every
  *    entry. The rebind watch and the config-write guard take it from a
  *    kprobe, so interrupts are off while it is held and nothing under it
@@ -324,6 +337,208 @@ static int pg_reset(struct pci_dev *pdev, enum pg_reset_how how, u32 *msecs)
 	}
 	*msecs = ktime_ms_delta(ktime_get(), start);
 	return ret;
+}
+
+/*
+ * Parallel work on the devices of one operation.
+ *
+ * A reset mostly sleeps (an FLR 100 ms, a PM reset 10 ms and more, a bus
+ * reset about a second), so an operation on several devices resets the
+ * independent ones at the same time: one work item on system_unbound_wq per
+ * reset domain, the devices of a domain one after the other in request
+ * order. The calling thread does the first domain itself and then waits for
+ * the others with flush_work(), holding pg_custody_mutex throughout, so
+ * that for the rest of the module the operation is as serialised as ever.
+ * Devices are in one domain when working on one could disturb the other:
+ * the functions of one SR-IOV device (a PF's driver may remove its VFs),
+ * and for a bus reset every device below the bus it resets (the PCI core
+ * trylocks them all, and a neighbour's reset would be undone).
+ */
+
+/* A device pg_par_run() leaves alone. */
+#define PG_PAR_NONE	UINT_MAX
+
+/**
+ * struct pg_par - the devices of an operation, worked on by domain
+ * @n: how many
+ * @pdev: the devices; NULL for one to leave alone
+ * @dom: for each device, the index of the first device of its domain, or
+ *	PG_PAR_NONE
+ * @ret: for each device, what @fn returned; 0 for one not worked on
+ * @fn: the work on device @i, in a work item or in the calling thread;
+ *	must not take pg_custody_mutex
+ * @ctx: for @fn
+ * @stop: a domain stops at its first failure, as a sequential loop would
+ */
+struct pg_par {
+	unsigned int n;
+	struct pci_dev **pdev;
+	unsigned int *dom;
+	int *ret;
+	int (*fn)(const struct pg_par *p, unsigned int i);
+	void *ctx;
+	bool stop;
+};
+
+/**
+ * struct pg_par_work - one domain's work item
+ * @work: on system_unbound_wq
+ * @par: the operation
+ * @first: index of the domain's first device
+ */
+struct pg_par_work {
+	struct work_struct work;
+	const struct pg_par *par;
+	unsigned int first;
+};
+
+static void pg_par_free(struct pg_par *p)
+{
+	if (!p)
+		return;
+	kfree(p->ret);
+	kfree(p->dom);
+	kfree(p->pdev);
+	kfree(p);
+}
+
+/*
+ * Work on @n devices with @fn, each device its own domain until
+ * pg_par_domains() and pg_par_tie() say otherwise; NULL without memory.
+ */
+static struct pg_par *pg_par_new(unsigned int n,
+				 int (*fn)(const struct pg_par *p,
+					   unsigned int i),
+				 void *ctx)
+{
+	struct pg_par *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	p->n = n;
+	p->fn = fn;
+	p->ctx = ctx;
+	p->pdev = kcalloc(n, sizeof(*p->pdev), GFP_KERNEL);
+	p->dom = kcalloc(n, sizeof(*p->dom), GFP_KERNEL);
+	p->ret = kcalloc(n, sizeof(*p->ret), GFP_KERNEL);
+	if (!p->pdev || !p->dom || !p->ret) {
+		pg_par_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Put devices @a and @b, both worked on, in one domain. */
+static void pg_par_tie(struct pg_par *p, unsigned int a, unsigned int b)
+{
+	unsigned int from = max(p->dom[a], p->dom[b]);
+	unsigned int to = min(p->dom[a], p->dom[b]);
+	unsigned int i;
+
+	/* A domain is named by its first device, which stays first. */
+	for (i = 0; i < p->n; i++)
+		if (p->dom[i] == from)
+			p->dom[i] = to;
+}
+
+/*
+ * The domains of @p's devices as set in @p->pdev: one per device, except
+ * that the functions of one SR-IOV device share theirs.
+ */
+static void pg_par_domains(struct pg_par *p)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < p->n; i++)
+		p->dom[i] = p->pdev[i] ? i : PG_PAR_NONE;
+	for (i = 0; i < p->n; i++)
+		for (k = i + 1; p->pdev[i] && k < p->n; k++)
+			if (p->pdev[k] &&
+			    pci_physfn(p->pdev[i]) == pci_physfn(p->pdev[k]))
+				pg_par_tie(p, i, k);
+}
+
+/* Put the devices of one IOMMU group in one domain. */
+static void pg_par_tie_groups(struct pg_par *p)
+{
+	struct iommu_group *g;
+	unsigned int i, k;
+
+	for (i = 0; i < p->n; i++) {
+		g = p->pdev[i] ? p->pdev[i]->dev.iommu_group : NULL;
+		for (k = i + 1; g && k < p->n; k++)
+			if (p->pdev[k] && p->pdev[k]->dev.iommu_group == g)
+				pg_par_tie(p, i, k);
+	}
+}
+
+/* The devices of the domain that starts at @first, in order. */
+static void pg_par_domain(const struct pg_par *p, unsigned int first)
+{
+	unsigned int i;
+
+	for (i = first; i < p->n; i++) {
+		if (p->dom[i] != first)
+			continue;
+		p->ret[i] = p->fn(p, i);
+		if (p->ret[i] && p->stop)
+			break;
+	}
+}
+
+static void pg_par_work_fn(struct work_struct *work)
+{
+	struct pg_par_work *w = container_of(work, struct pg_par_work, work);
+
+	pg_par_domain(w->par, w->first);
+}
+
+/*
+ * Run @p: its domains at once, each device's result in @p->ret. Returns
+ * when every domain is done. Without memory for the work items, the
+ * domains run one after the other in this thread.
+ *
+ * The caller holds pg_custody_mutex and no device lock: the work items
+ * take device locks (the driver core's, the PCI core's) and never the
+ * mutex, so waiting for them here cannot deadlock; flush_work() tells
+ * lockdep what they take.
+ */
+static void pg_par_run(const struct pg_par *p)
+{
+	unsigned int i, first = PG_PAR_NONE, nw = 0, k = 0;
+	struct pg_par_work *w = NULL;
+
+	lockdep_assert_held(&pg_custody_mutex);
+	for (i = 0; i < p->n; i++) {
+		if (p->dom[i] != i)
+			continue;
+		if (first == PG_PAR_NONE)
+			first = i;
+		else
+			nw++;
+	}
+	if (nw)
+		w = kcalloc(nw, sizeof(*w), GFP_KERNEL);
+	if (!w) {
+		/* One domain, or no memory: one after the other, here. */
+		for (i = 0; i < p->n; i++)
+			if (p->dom[i] == i)
+				pg_par_domain(p, i);
+		return;
+	}
+	for (i = first + 1; i < p->n; i++) {
+		if (p->dom[i] != i)
+			continue;
+		INIT_WORK(&w[k].work, pg_par_work_fn);
+		w[k].par = p;
+		w[k].first = i;
+		queue_work(system_unbound_wq, &w[k].work);
+		k++;
+	}
+	pg_par_domain(p, first);
+	for (k = 0; k < nw; k++)
+		flush_work(&w[k].work);
+	kfree(w);
 }
 
 static void pg_clear_assignment(struct pg_custody_info *info)
@@ -692,29 +907,78 @@ void pg_custody_dev_unbound(struct pci_dev *pdev)
 	schedule_work(&pg_reclaim_work);
 }
 
-static void pg_reclaim_fn(struct work_struct *work)
+static int pg_par_attach(const struct pg_par *p, unsigned int i)
 {
-	struct pci_dev *pdev;
+	return device_attach(&p->pdev[i]->dev);
+}
+
+/*
+ * Up to @max devices waiting for a reclaim into @pdev, each with a
+ * reference and its request cleared. Return: how many.
+ */
+static unsigned int pg_reclaim_collect(struct pci_dev **pdev,
+				       unsigned int max)
+{
 	struct pg_custody *c;
 	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	list_for_each_entry(c, &pg_custody_list, node) {
+		if (n == max)
+			break;
+		if (c->reclaim && c->pdev) {
+			c->reclaim = false;
+			pdev[n++] = pci_dev_get(c->pdev);
+		}
+	}
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return n;
+}
+
+/* How many devices wait for a reclaim. */
+static unsigned int pg_reclaim_pending(void)
+{
+	struct pg_custody *c;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	list_for_each_entry(c, &pg_custody_list, node)
+		n += c->reclaim && c->pdev;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return n;
+}
+
+/*
+ * Bind pciguard's driver to the devices a backend let go of, all at once
+ * (each probe resets its device); one at a time when memory is short.
+ */
+static void pg_reclaim_fn(struct work_struct *work)
+{
+	struct pci_dev *one_pdev;
+	unsigned int one_dom;
+	int one_ret;
+	struct pg_par one = {
+		.pdev = &one_pdev, .dom = &one_dom, .ret = &one_ret,
+		.fn = pg_par_attach,
+	};
+	struct pg_par *par;
+	unsigned int n, i;
 
 	mutex_lock(&pg_custody_mutex);
-	for (;;) {
-		pdev = NULL;
-		spin_lock_irqsave(&pg_custody_lock, flags);
-		list_for_each_entry(c, &pg_custody_list, node) {
-			if (c->reclaim && c->pdev) {
-				c->reclaim = false;
-				pdev = pci_dev_get(c->pdev);
-				break;
-			}
+	while ((n = pg_reclaim_pending())) {
+		par = pg_par_new(n, pg_par_attach, NULL) ?: &one;
+		par->n = pg_reclaim_collect(par->pdev, par == &one ? 1 : n);
+		pg_par_domains(par);
+		pg_par_run(par);
+		for (i = 0; i < par->n; i++) {
+			if (par->ret[i] <= 0)
+				pci_warn(par->pdev[i], "in custody but pciguard could not bind it\n");
+			pci_dev_put(par->pdev[i]);
 		}
-		spin_unlock_irqrestore(&pg_custody_lock, flags);
-		if (!pdev)
-			break;
-		if (device_attach(&pdev->dev) <= 0)
-			pci_warn(pdev, "in custody but pciguard could not bind it\n");
-		pci_dev_put(pdev);
+		if (par != &one)
+			pg_par_free(par);
 	}
 	mutex_unlock(&pg_custody_mutex);
 }
@@ -938,9 +1202,16 @@ int pg_custody_violation(struct pci_dev *pdev, const char *what,
 	return 0;
 }
 
+static int pg_par_take(const struct pg_par *p, unsigned int i)
+{
+	return pg_take(p->pdev[i]);
+}
+
 /*
  * pg_custody_hide() with pg_custody_mutex held. @taken, when not NULL,
  * gets true for each device this call took (it was not in custody).
+ * The devices are taken at once, each by its own pg_take(): dom0's driver
+ * lets go and pciguard's probe resets the device.
  */
 static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
 			  bool *taken, struct netlink_ext_ack *extack)
@@ -949,14 +1220,18 @@ static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
 	struct pg_custody_facts facts;
 	const char *orig;
 	enum pg_custody_verdict v;
+	struct pg_par *par;
 	unsigned long flags;
-	unsigned int i, done;
+	unsigned int i, failed;
 	int ret = 0;
 
 	lockdep_assert_held(&pg_custody_mutex);
 	new = kcalloc(n, sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
+	par = pg_par_new(n, pg_par_take, NULL);
+	if (!new || !par) {
+		ret = -ENOMEM;
+		goto out;
+	}
 
 	for (i = 0; i < n; i++) {
 		bool held;
@@ -984,27 +1259,39 @@ static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
 				sizeof(new[i]->info.orig_driver));
 	}
 
-	for (done = 0; done < n; done++) {
-		if (!new[done])
+	/* Listed first: pciguard's probe refuses a device with no entry. */
+	for (i = 0; i < n; i++) {
+		if (!new[i])
 			continue;
 		spin_lock_irqsave(&pg_custody_lock, flags);
-		list_add_tail(&new[done]->node, &pg_custody_list);
+		list_add_tail(&new[i]->node, &pg_custody_list);
 		spin_unlock_irqrestore(&pg_custody_lock, flags);
-		ret = pg_take(t[done].pdev);
-		if (ret) {
-			NL_SET_ERR_MSG_ATTR(extack, t[done].attr,
-					    "pciguard's driver could not take the device; nothing was changed");
-			break;
+		par->pdev[i] = t[i].pdev;
+	}
+	pg_par_domains(par);
+	pg_par_run(par);
+
+	failed = n;
+	for (i = 0; i < n; i++) {
+		if (!new[i])
+			continue;
+		if (par->ret[i]) {
+			if (failed == n)
+				failed = i;
+			continue;
 		}
-		orig = new[done]->info.orig_driver;
-		pci_info(t[done].pdev, "taken into custody from %s\n",
+		orig = new[i]->info.orig_driver;
+		pci_info(t[i].pdev, "taken into custody from %s\n",
 			 orig[0] ? orig : "no driver");
 	}
-	if (ret) {
-		/* Roll back, the failed one included, in reverse order. */
+	if (failed < n) {
+		/* Roll back every device, the failed ones too, in reverse. */
 		char bound[PCIGUARD_DRIVER_NAME_MAX];
 
-		for (i = done + 1; i-- > 0;) {
+		ret = par->ret[failed];
+		NL_SET_ERR_MSG_ATTR(extack, t[failed].attr,
+				    "pciguard's driver could not take the device; nothing was changed");
+		for (i = n; i-- > 0;) {
 			struct pg_event ev;
 
 			if (!new[i])
@@ -1025,9 +1312,10 @@ static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
 		taken[i] = !!new[i];
 	memset(new, 0, n * sizeof(*new));
 out:
-	for (i = 0; i < n; i++)
+	for (i = 0; new && i < n; i++)
 		if (new[i])
 			pg_custody_free(new[i]);
+	pg_par_free(par);
 	kfree(new);
 	return ret;
 }
@@ -1054,53 +1342,116 @@ int pg_custody_hide(struct pg_target *t, unsigned int n, bool force,
 }
 
 /*
+ * What pg_par_handoff_reset() works with: the request, the gate's
+ * decisions, and per device whether its bus reset worked and how long the
+ * reset took (each written by its domain only).
+ */
+struct pg_handoff {
+	struct pg_target *t;
+	struct pg_custody **c;
+	const struct pg_check_result *res;
+	bool *bus_done;
+	u32 *msecs;
+};
+
+static int pg_par_handoff_reset(const struct pg_par *p, unsigned int i)
+{
+	struct pg_handoff *h = p->ctx;
+	bool bus = h->res[i].v.reset == PCIGUARD_RESET_BUS;
+	unsigned long flags;
+	unsigned int k;
+	int ret = 0;
+
+	/*
+	 * A bus reset done for an earlier target reset this one; such a
+	 * target is in this domain, done by this thread.
+	 */
+	for (k = p->dom[i]; k < i; k++)
+		if (p->dom[k] == p->dom[i] && h->bus_done[k] && bus &&
+		    pg_bdf_eq(&h->res[k].bridge, &h->res[i].bridge))
+			break;
+	if (k < i) {
+		h->msecs[i] = h->msecs[k];
+	} else {
+		ret = pg_reset(h->t[i].pdev, bus ? PG_RESET_BUS :
+			       PG_RESET_FUNCTION, &h->msecs[i]);
+		h->bus_done[i] = !ret && bus;
+	}
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	h->c[i]->info.has_reset = true;
+	h->c[i]->info.reset_errno = -ret;
+	h->c[i]->info.reset_msecs = h->msecs[i];
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return ret;
+}
+
+/* Is @pdev on @bus or below it? */
+static bool pg_below(struct pci_dev *pdev, struct pci_bus *bus)
+{
+	struct pci_bus *b;
+
+	for (b = pdev->bus; b; b = b->parent)
+		if (b == bus)
+			return true;
+	return false;
+}
+
+/*
  * Reset the targets that @need it, as the gate decided (@res): one bus
- * reset per bridge. Return: 0, or the first failure with @extack set.
+ * reset per bridge. Independent targets are reset at once; a bus reset
+ * and every target below the bus it resets are one domain, in request
+ * order, stopped at its first failure. Return: 0, or the first failure
+ * in request order with @extack set.
  */
 static int pg_handoff_reset(struct pg_target *t, unsigned int n,
 			    struct pg_custody **c, const bool *need,
 			    struct pg_check_result *res,
 			    struct netlink_ext_ack *extack)
 {
-	unsigned long flags;
+	struct pg_handoff h = { .t = t, .c = c, .res = res };
+	struct pg_par *par;
 	unsigned int i, k;
-	bool *bus_done;
 	int ret = 0;
-	u32 msecs;
 
-	bus_done = kcalloc(n, sizeof(*bus_done), GFP_KERNEL);
-	if (!bus_done)
-		return -ENOMEM;
+	par = pg_par_new(n, pg_par_handoff_reset, &h);
+	h.bus_done = kcalloc(n, sizeof(*h.bus_done), GFP_KERNEL);
+	h.msecs = kcalloc(n, sizeof(*h.msecs), GFP_KERNEL);
+	if (!par || !h.bus_done || !h.msecs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	par->stop = true;
+	for (i = 0; i < n; i++)
+		par->pdev[i] = need[i] ? t[i].pdev : NULL;
+	pg_par_domains(par);
 	for (i = 0; i < n; i++) {
-		if (!need[i])
-			continue;
-		/* A bus reset done for an earlier target reset this one. */
-		for (k = 0; k < i; k++)
-			if (bus_done[k] && res[i].v.reset == PCIGUARD_RESET_BUS &&
-			    pg_bdf_eq(&res[k].bridge, &res[i].bridge))
-				break;
-		if (k < i) {
-			msecs = c[k]->info.reset_msecs;
-		} else {
-			ret = pg_reset(t[i].pdev,
-				       res[i].v.reset == PCIGUARD_RESET_BUS ?
-				       PG_RESET_BUS : PG_RESET_FUNCTION, &msecs);
-			bus_done[i] = !ret && res[i].v.reset == PCIGUARD_RESET_BUS;
-		}
-		spin_lock_irqsave(&pg_custody_lock, flags);
-		c[i]->info.has_reset = true;
-		c[i]->info.reset_errno = -ret;
-		c[i]->info.reset_msecs = msecs;
-		spin_unlock_irqrestore(&pg_custody_lock, flags);
-		if (ret) {
-			pci_warn(t[i].pdev, "reset before handoff failed (%d)\n",
-				 ret);
-			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
-					    "the device's reset failed, so it may still hold the last user's data; every device of the request is in quarantine: hand it over anyway with no-strict-reset");
-			break;
+		for (k = i + 1; need[i] && k < n; k++) {
+			if (!need[k])
+				continue;
+			if ((res[i].v.reset == PCIGUARD_RESET_BUS &&
+			     pg_below(t[k].pdev, t[i].pdev->bus)) ||
+			    (res[k].v.reset == PCIGUARD_RESET_BUS &&
+			     pg_below(t[i].pdev, t[k].pdev->bus)))
+				pg_par_tie(par, i, k);
 		}
 	}
-	kfree(bus_done);
+	pg_par_run(par);
+
+	for (i = 0; i < n; i++) {
+		if (!par->ret[i])
+			continue;
+		pci_warn(t[i].pdev, "reset before handoff failed (%d)\n",
+			 par->ret[i]);
+		if (ret)
+			continue;
+		ret = par->ret[i];
+		NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+				    "the device's reset failed, so it may still hold the last user's data; every device of the request is in quarantine: hand it over anyway with no-strict-reset");
+	}
+out:
+	kfree(h.msecs);
+	kfree(h.bus_done);
+	pg_par_free(par);
 	return ret;
 }
 
@@ -1131,6 +1482,23 @@ static void pg_bus_reset_failed(struct pg_target *t, unsigned int n,
 	kvfree(res);
 }
 
+/* A release's function reset of device @i, recorded as its latest. */
+static int pg_par_release_reset(const struct pg_par *p, unsigned int i)
+{
+	struct pg_custody **c = p->ctx;
+	unsigned long flags;
+	u32 msecs;
+	int ret;
+
+	ret = pg_reset(p->pdev[i], PG_RESET_FUNCTION, &msecs);
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c[i]->info.has_reset = true;
+	c[i]->info.reset_errno = -ret;
+	c[i]->info.reset_msecs = msecs;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return ret;
+}
+
 /**
  * pg_custody_release() - give devices back to dom0, all or none
  * @t: the devices; @t->pdev is NULL for an absent one
@@ -1146,15 +1514,19 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 	char bound[PCIGUARD_DRIVER_NAME_MAX];
 	struct pg_custody **c;
 	struct pg_event ev;
+	struct pg_par *par;
 	unsigned long flags;
 	unsigned int i;
 	bool assigned;
-	u32 msecs;
 	int ret = 0;
 
 	c = kcalloc(n, sizeof(*c), GFP_KERNEL);
-	if (!c)
+	par = pg_par_new(n, pg_par_release_reset, c);
+	if (!c || !par) {
+		pg_par_free(par);
+		kfree(c);
 		return -ENOMEM;
+	}
 
 	mutex_lock(&pg_custody_mutex);
 	for (i = 0; i < n; i++) {
@@ -1180,19 +1552,14 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 	}
 
 	/*
-	 * Reset them all before letting any go: all or nothing. The result
-	 * is the entry's latest reset, also when the release is refused.
+	 * Reset them all, at once, before letting any go: all or nothing.
+	 * The result is the entry's latest reset, also when the release is
+	 * refused.
 	 */
-	for (i = 0; i < n; i++) {
-		if (!t[i].pdev)
-			continue;
-		ret = pg_reset(t[i].pdev, PG_RESET_FUNCTION, &msecs);
-		spin_lock_irqsave(&pg_custody_lock, flags);
-		c[i]->info.has_reset = true;
-		c[i]->info.reset_errno = -ret;
-		c[i]->info.reset_msecs = msecs;
-		spin_unlock_irqrestore(&pg_custody_lock, flags);
-	}
+	for (i = 0; i < n; i++)
+		par->pdev[i] = t[i].pdev;
+	pg_par_domains(par);
+	pg_par_run(par);
 	pg_bus_reset_failed(t, n, c);
 	ret = 0;
 	for (i = 0; i < n; i++) {
@@ -1229,6 +1596,7 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 	}
 out:
 	mutex_unlock(&pg_custody_mutex);
+	pg_par_free(par);
 	kfree(c);
 	return ret;
 }
@@ -1330,6 +1698,50 @@ static void pg_requarantine(struct pg_custody *c)
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c->handing = false;
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
+}
+
+static int pg_par_requarantine(const struct pg_par *p, unsigned int i)
+{
+	struct pg_custody **c = p->ctx;
+
+	pg_requarantine(c[i]);
+	return 0;
+}
+
+/*
+ * pg_requarantine() the present devices of @c but those @skip names (may
+ * be NULL), at once; one by one, in reverse, when memory is short.
+ */
+static void pg_requarantine_all(struct pg_custody **c, unsigned int n,
+				const bool *skip)
+{
+	struct pg_par *par = pg_par_new(n, pg_par_requarantine, c);
+	unsigned int i;
+
+	if (!par) {
+		for (i = n; i-- > 0;)
+			if (!skip || !skip[i])
+				pg_requarantine(c[i]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		par->pdev[i] = skip && skip[i] ? NULL : c[i]->pdev;
+	pg_par_domains(par);
+	pg_par_run(par);
+	pg_par_free(par);
+}
+
+/* What pg_par_hand_to() works with. */
+struct pg_hand {
+	struct pg_custody **c;
+	const char *name;
+};
+
+static int pg_par_hand_to(const struct pg_par *p, unsigned int i)
+{
+	const struct pg_hand *h = p->ctx;
+
+	return pg_hand_to(h->c[i], h->name);
 }
 
 /* Caller holds pg_custody_mutex: the present entry of @pdev, or NULL. */
@@ -1511,12 +1923,14 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 	struct pg_check_result *res;
 	struct pg_cfg_policy **pol;
 	struct pg_custody **c;
+	struct pg_hand hand;
 	struct pg_event ev;
+	struct pg_par *par;
 	u32 backend = a->backend;
 	unsigned long flags;
 	const char *name;
 	bool *skip, *taken, *need;
-	unsigned int i, done;
+	unsigned int i;
 	int ret;
 
 	res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
@@ -1525,7 +1939,8 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 	skip = kcalloc(n, sizeof(*skip), GFP_KERNEL);
 	taken = kcalloc(n, sizeof(*taken), GFP_KERNEL);
 	need = kcalloc(n, sizeof(*need), GFP_KERNEL);
-	if (!res || !c || !pol || !skip || !taken || !need) {
+	par = pg_par_new(n, pg_par_hand_to, &hand);
+	if (!res || !c || !pol || !skip || !taken || !need || !par) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
@@ -1581,22 +1996,32 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 	ret = pg_handoff_reset(t, n, c, need, res, extack);
 	if (ret)
 		goto out;
-	for (done = 0; done < n; done++) {
-		if (skip[done])
+	/*
+	 * The backends' probes may reset too (pciback's does): at once, but
+	 * one IOMMU group at a time. vfio-pci's probes race in one group:
+	 * Linux 6.1's vfio_create_group() frees the loser's new group with a
+	 * WARNING.
+	 */
+	hand.c = c;
+	hand.name = name;
+	for (i = 0; i < n; i++)
+		par->pdev[i] = skip[i] ? NULL : t[i].pdev;
+	pg_par_domains(par);
+	pg_par_tie_groups(par);
+	pg_par_run(par);
+	for (i = 0; i < n; i++) {
+		if (!par->ret[i])
 			continue;
-		ret = pg_hand_to(c[done], name);
-		if (ret) {
-			pci_warn(t[done].pdev, "%s would not take it (%d)\n",
-				 name, ret);
-			NL_SET_ERR_MSG_ATTR(extack, t[done].attr,
-					    "the backend's driver would not take the device (the kernel log says why); every device of the request is in quarantine");
-			break;
-		}
+		pci_warn(t[i].pdev, "%s would not take it (%d)\n", name,
+			 par->ret[i]);
+		if (ret)
+			continue;
+		ret = par->ret[i];
+		NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+				    "the backend's driver would not take the device (the kernel log says why); every device of the request is in quarantine");
 	}
 	if (ret) {
-		for (i = done + 1; i-- > 0;)
-			if (!skip[i])
-				pg_requarantine(c[i]);
+		pg_requarantine_all(c, n, skip);
 		goto out;
 	}
 
@@ -1629,6 +2054,7 @@ out:
 out_free:
 	for (i = 0; pol && i < n; i++)
 		kvfree(pol[i]);
+	pg_par_free(par);
 	kfree(need);
 	kfree(taken);
 	kfree(skip);
@@ -1688,8 +2114,7 @@ int pg_custody_detach(struct pg_target *t, unsigned int n,
 		}
 	}
 	/* The probe reports nothing while handing: the event comes below. */
-	for (i = 0; i < n; i++)
-		pg_requarantine(c[i]);
+	pg_requarantine_all(c, n, NULL);
 	pg_bus_reset_failed(t, n, c);
 	for (i = 0; i < n; i++) {
 		spin_lock_irqsave(&pg_custody_lock, flags);
@@ -1726,19 +2151,48 @@ int __init pg_custody_init(void)
 	return pci_register_driver(&pg_pci_driver);
 }
 
+/*
+ * Add @pdev, which hide= names and policy allows, to the list; the device
+ * is taken later. Return: false when it cannot be (memory).
+ */
+static bool pg_claim_entry(struct pci_dev *pdev, const struct pg_bdf *bdf)
+{
+	struct pg_custody *c;
+	unsigned long flags;
+
+	c = pg_custody_new(bdf, PCIGUARD_CUSTODY_BOOT);
+	if (!c)
+		return false;
+	c->pdev = pci_dev_get(pdev);
+	pg_bound_driver(pdev, c->info.orig_driver, sizeof(c->info.orig_driver));
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	list_add_tail(&c->node, &pg_custody_list);
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	return true;
+}
+
+static void pg_claim_report(struct pci_dev *pdev, int ret)
+{
+	if (ret)
+		pci_err(pdev, "named by hide= but pciguard could not bind it; it stays pinned\n");
+}
+
 /**
  * pg_custody_claim_hidden() - take the present devices hide= names
  *
  * Called once the bus notifier is in place, so that devices added from
- * now on are pinned by it.
+ * now on are pinned by it. The devices are taken at once, as hide takes
+ * them.
  */
 void __init pg_custody_claim_hidden(void)
 {
 	struct pg_custody_facts facts;
 	struct pci_dev *pdev = NULL;
-	struct pg_custody *c;
+	struct pci_dev **take = NULL, **more;
 	enum pg_custody_verdict v;
+	struct pg_par *par;
 	unsigned long flags;
+	unsigned int n = 0, i;
 	struct pg_bdf bdf;
 	bool held;
 
@@ -1761,19 +2215,36 @@ void __init pg_custody_claim_hidden(void)
 				 pg_custody_verdict_msg(v));
 			continue;
 		}
-		c = pg_custody_new(&bdf, PCIGUARD_CUSTODY_BOOT);
-		if (!c)
+		if (!pg_claim_entry(pdev, &bdf))
 			continue;
-		c->pdev = pci_dev_get(pdev);
-		pg_bound_driver(pdev, c->info.orig_driver,
-				sizeof(c->info.orig_driver));
-		spin_lock_irqsave(&pg_custody_lock, flags);
-		list_add_tail(&c->node, &pg_custody_list);
-		spin_unlock_irqrestore(&pg_custody_lock, flags);
-		if (pg_take(pdev))
-			pci_err(pdev, "named by hide= but pciguard could not bind it; it stays pinned\n");
+		more = krealloc_array(take, n + 1, sizeof(*take), GFP_KERNEL);
+		if (more) {
+			take = more;
+			take[n++] = pci_dev_get(pdev);
+		} else {
+			/* Short of memory: take it now. */
+			pg_claim_report(pdev, pg_take(pdev));
+		}
+	}
+
+	par = pg_par_new(n, pg_par_take, NULL);
+	for (i = 0; i < n; i++) {
+		if (par)
+			par->pdev[i] = take[i];
+		else	/* short of memory: one by one */
+			pg_claim_report(take[i], pg_take(take[i]));
+	}
+	if (par) {
+		pg_par_domains(par);
+		pg_par_run(par);
+		for (i = 0; i < n; i++)
+			pg_claim_report(take[i], par->ret[i]);
 	}
 	mutex_unlock(&pg_custody_mutex);
+	for (i = 0; i < n; i++)
+		pci_dev_put(take[i]);
+	pg_par_free(par);
+	kfree(take);
 }
 
 /**

@@ -108,6 +108,9 @@ void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info)
 	info->state = PCIGUARD_STATE_HOST;
 	info->flr_capable = pci_is_pcie(pdev) &&
 			    (pdev->devcap & PCI_EXP_DEVCAP_FLR);
+	/* 0 means no DSN capability (or no answer from config space). */
+	info->dsn = pci_get_dsn(pdev);
+	info->has_dsn = info->dsn != 0;
 
 	/*
 	 * The device lock keeps the driver bound (and its module, hence its

@@ -98,6 +98,8 @@ struct pg_custody_info {
  * @path: stable path from the root bus, see pg_path_format()
  * @xen_domid: the Xen guest that holds the device now, -1 if none; see
  *	pg_xen_domain_of()
+ * @has_dsn: the device has a Device Serial Number capability; @dsn valid
+ * @dsn: its serial number, as pci_get_dsn() reads it
  * @in_custody: @cust is valid
  * @absent: a custody entry whose device is not on the bus now; only @bdf,
  *	@state and @cust are valid
@@ -123,6 +125,8 @@ struct pg_devinfo {
 	struct pg_bdf parent;
 	char path[PCIGUARD_PATH_MAX];
 	int xen_domid;
+	bool has_dsn;
+	u64 dsn;
 	bool in_custody;
 	bool absent;
 	struct pg_custody_info cust;

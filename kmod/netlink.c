@@ -217,6 +217,10 @@ static int pg_nl_put_devinfo(struct sk_buff *skb, const struct pg_devinfo *d)
 	if (d->xen_domid >= 0 &&
 	    nla_put_u32(skb, PCIGUARD_A_DEV_XEN_DOMID, d->xen_domid))
 		return -EMSGSIZE;
+	if (d->has_dsn &&
+	    nla_put_u64_64bit(skb, PCIGUARD_A_DEV_DSN, d->dsn,
+			      PCIGUARD_A_DEV_PAD))
+		return -EMSGSIZE;
 	return d->in_custody ? pg_nl_put_custody(skb, d) : 0;
 }
 

@@ -233,6 +233,12 @@ void pg_json_dev(struct pg_json *j, const struct pg_dev *d)
 	pg_json_strf(j, "subsystem_device", "%04x", d->subsys_device);
 	pg_json_strf(j, "class", "%06x", d->class);
 	pg_json_strf(j, "revision", "%02x", d->revision);
+	if (d->has_dsn) {
+		pg_dsn_format(d->dsn, buf, sizeof(buf));
+		pg_json_str(j, "serial", buf);
+	} else {
+		pg_json_null(j, "serial");
+	}
 	pg_json_int(j, "header_type", d->hdr_type);
 	pg_json_bool(j, "multifunction", d->multifunction);
 	pg_json_str(j, "class_name", pg_class_name(d->class, buf, sizeof(buf)));

@@ -267,6 +267,10 @@ static void parse_dev(struct nlattr *attrs, int len, struct pg_dev *d)
 		case PCIGUARD_A_DEV_VIOLATION:
 			nla_strlcpy(d->violation, a, sizeof(d->violation));
 			break;
+		case PCIGUARD_A_DEV_DSN:
+			d->has_dsn = true;
+			d->dsn = nla_get_u64(a);
+			break;
 		case PCIGUARD_A_DEV_XEN_DOMID:
 			d->xen_domid = nla_get_u32(a);
 			pg_xen_domain_name(d->xen_domid, d->xen_domain,

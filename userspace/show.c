@@ -116,6 +116,10 @@ static void print_human(const struct pg_dev *d, const struct pg_devlist *all,
 	printf("  %-16s %06x (%s)\n", "class", d->class,
 	       pg_class_name(d->class, buf, sizeof(buf)));
 	printf("  %-16s %02x\n", "revision", d->revision);
+	if (d->has_dsn)
+		pg_dsn_format(d->dsn, buf, sizeof(buf));
+	printf("  %-16s %s\n", "serial number", d->has_dsn ? buf :
+	       "none (no Device Serial Number capability)");
 	printf("  %-16s %u (%s)\n", "header type", d->hdr_type,
 	       hdr_name(d->hdr_type));
 	printf("  %-16s %s\n", "multifunction", d->multifunction ? "yes" : "no");

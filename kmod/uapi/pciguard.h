@@ -61,6 +61,11 @@
  *                                  guest's pcifront), whatever pciguard was
  *                                  told; absent when no guest holds it or
  *                                  this is not Xen's dom0
+ *    PCIGUARD_A_DEV_DSN            u64: the PCIe Device Serial Number (its
+ *                                  extended capability), the upper dword
+ *                                  in the high half: "lspci -vv" prints
+ *                                  its bytes from high to low; absent when
+ *                                  the device has no such capability
  *
  *    Devices in pciguard's custody (state other than HOST) also carry:
  *
@@ -432,6 +437,7 @@ enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_CFG_DENIAL,
 	PCIGUARD_A_DEV_VIOLATIONS,
 	PCIGUARD_A_DEV_VIOLATION,
+	PCIGUARD_A_DEV_DSN,
 
 	/* private: */
 	__PCIGUARD_A_DEV_MAX,

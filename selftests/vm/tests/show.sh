@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 'pciguard show': the same facts as list, every BDF form, reset methods
-# spelled out, and the sibling functions of a multifunction slot.
+# spelled out, the Device Serial Number as lspci prints it, and the sibling
+# functions of a multifunction slot.
 . /tests/lib.sh
 tap_begin
 modprobe pciguard
@@ -37,6 +38,28 @@ done
 first=$(cut -d' ' -f1 "/sys/bus/pci/devices/$virtio/reset_method")
 echo "$ref" | grep -q "would use *$first\$"
 check_eq "show names the method the kernel would use ($first)" 0 "$?"
+
+# Device Serial Number: as lspci -vv prints it, for every device.
+for d in /sys/bus/pci/devices/*; do
+	b=${d##*/}
+	want=$(lspci -s "$b" -vv 2>/dev/null | sed -n 's/.*Device Serial Number \([0-9a-f-]*\).*/\1/p')
+	check_eq "$b serial as lspci -vv prints it (${want:-none})" "${want:-null}" \
+		"$(pg_json "$b" .serial)"
+done
+# QEMU's e1000e derives its DSN from the MAC: 52:54:00:00:02:01 gives
+# 52-54-00-ff-ff-00-02-01; virtio devices have none.
+e1000e=$(pci_find 8086 10d3 | head -n 1)
+mac=$(cat "/sys/bus/pci/devices/$e1000e"/net/*/address 2>/dev/null | head -n 1)
+want=$(echo "$mac" | awk -F: '{ printf "%s-%s-%s-ff-ff-%s-%s-%s", $1, $2, $3, $4, $5, $6 }')
+check_eq "e1000e ($e1000e, MAC $mac): its serial comes from the MAC" \
+	"$want" "$(pg_json "$e1000e" .serial)"
+check_eq "show (text) prints the serial" \
+	"  serial number    $want" \
+	"$(pciguard show "$e1000e" | grep '^  serial number')"
+check_eq "virtio-net ($virtio) has no serial" null "$(pg_json "$virtio" .serial)"
+check_eq "show (text) says it has none" \
+	"  serial number    none (no Device Serial Number capability)" \
+	"$(pciguard show "$virtio" | grep '^  serial number')"
 
 # Multifunction: each function lists the others of its slot.
 for d in /sys/bus/pci/devices/*; do

@@ -5,7 +5,7 @@
 #
 # Usage: run.sh [--topology NAME] [--shell] [--timeout SECONDS] [--kver KVER]
 #               [--module KO]... [--bin EXE]... [--file SRC:DEST]...
-#               [--append ARGS] [TEST...]
+#               [--append ARGS] [--disk IMG | --disk-new IMG] [TEST...]
 #
 #   TEST             script names in selftests/vm/tests/ (e.g. rig_smoke.sh),
 #                    run in order inside one VM boot
@@ -23,6 +23,12 @@
 #   --append ARGS    extra guest kernel command line
 #   --no-auto        do not add kmod/pciguard.ko and userspace/pciguard
 #                    automatically when they exist
+#   --disk IMG       a persistent /etc/pciguard: IMG (raw ext4, created
+#                    with 16 MiB if missing) as a virtio-blk disk at
+#                    0000:00:0a.0 with serial pciguard-etc, mounted on
+#                    /etc/pciguard before the drivers load and unmounted
+#                    before power-off (kernel parameter rig.etc=pciguard-etc)
+#   --disk-new IMG   the same on a fresh file system: IMG is made anew
 #
 # Env: BUILD_DIR (default <repo>/build/vm), KVER, QEMU (qemu-system-x86_64).
 # Outputs: BUILD_DIR/console.log (ttyS0: kernel console), BUILD_DIR/tap.log
@@ -39,11 +45,44 @@ case $BUILD_DIR in /*) ;; *) BUILD_DIR=$PWD/$BUILD_DIR ;; esac
 QEMU=${QEMU:-qemu-system-x86_64}
 
 TEST_DIR=$VM_DIR/tests
+DISK=
+DISK_NEW=0
+RIG_EXTRA_OPTS="--disk --disk-new"
+rig_extra_opt() { # OPTION VALUE
+	[ -z "$DISK" ] || die "only one --disk or --disk-new"
+	DISK=$2
+	[ "$1" = --disk ] || DISK_NEW=1
+}
 # shellcheck source-path=SCRIPTDIR source=runner.sh
 . "$VM_DIR/runner.sh"
 rig_parse_args "$@"
 rig_load_topology
 rig_pick_kernel "the guest kernel"
+
+# ---- the /etc/pciguard disk (--disk) -------------------------------------
+# The serial is how init finds the disk; the address is free in every
+# topology (README).  QEMU's -drive takes ",," for a comma in a file name.
+DISK_SERIAL=pciguard-etc
+DISK_ADDR=0x0a
+disk_qemu=()
+disk_append=
+if [ -n "$DISK" ]; then
+	case $DISK in /*) ;; *) DISK=$PWD/$DISK ;; esac
+	if [ "$DISK_NEW" = 1 ] || [ ! -e "$DISK" ]; then
+		command -v mkfs.ext4 >/dev/null || die "mkfs.ext4 not found (apt-get install e2fsprogs)"
+		rm -f "$DISK"
+		mkdir -p "$(dirname "$DISK")"
+		truncate -s 16M "$DISK"
+		mkfs.ext4 -q -F -L "$DISK_SERIAL" -E root_owner=0:0 "$DISK" ||
+			die "mkfs.ext4 $DISK failed"
+		echo "run.sh: --disk: made a fresh file system in $DISK"
+	fi
+	[ -f "$DISK" ] || die "--disk $DISK: not a regular file"
+	disk_qemu=(-drive "if=none,id=rigetc,format=raw,file=${DISK//,/,,}"
+		-device "virtio-blk-pci,drive=rigetc,bus=pcie.0,addr=$DISK_ADDR,serial=$DISK_SERIAL")
+	disk_append=" rig.etc=$DISK_SERIAL"
+	echo "run.sh: --disk: $DISK is virtio-blk 0000:00:${DISK_ADDR#0x}.0, /etc/pciguard in the guest"
+fi
 
 # ---- image -----------------------------------------------------------------
 mkdir -p "$BUILD_DIR"
@@ -51,15 +90,16 @@ INITRD=$BUILD_DIR/initramfs.cpio.gz
 mkargs=(--kver "$KVER" --out "$INITRD" --build-dir "$BUILD_DIR")
 for m in $TOPO_LOAD_MODULES; do mkargs+=(--driver "$m"); done
 rig_image_args
+[ -z "$DISK" ] || mkargs+=(--image-module virtio_blk --image-module ext4)
 BUILD_DIR=$BUILD_DIR "$VM_DIR/mkinitramfs.sh" "${mkargs[@]}"
 
 # ---- boot ----------------------------------------------------------------
 rig_boot_prepare 300
-cmdline="console=ttyS0 $TOPO_APPEND panic=-1 oops=panic$(rig_cmdline)"
+cmdline="console=ttyS0 $TOPO_APPEND panic=-1 oops=panic$disk_append$(rig_cmdline)"
 rig_boot "$KVER" "$QEMU" -accel tcg -M "$TOPO_MACHINE" -m "$TOPO_MEM" \
 	-smp "$TOPO_SMP" -nodefaults -no-reboot -display none \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
-	"${TOPO_QEMU_ARGS[@]}"
+	"${TOPO_QEMU_ARGS[@]}" "${disk_qemu[@]}"
 
 # ---- verdict ---------------------------------------------------------------
 rig_verdict guest "$CONSOLE_LOG" "$RIG_LINUX_CRASH_RE" "guest kernel"

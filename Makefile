@@ -12,6 +12,15 @@ VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh \
 # before any driver (as an initramfs hook does).
 VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard"
 VM_BINS = --bin $(CURDIR)/userspace/pciguard --bin $(CURDIR)/build/progs/nl_errors
+VM_RUN = selftests/vm/run.sh --kver $(KVER) --timeout 900 \
+	--module $(CURDIR)/kmod/pciguard.ko $(VM_BINS)
+# Persistence: three boots share /etc/pciguard on a disk image (selftests/
+# vm/README); rig.etc_boot=N fails a boot that is not the disk's Nth. Boots
+# 2 and 3 start as a host with pciguard's initramfs hook does: the list
+# persist_save.sh asserts 'pciguard cmdline' prints, pciguard loaded first.
+VM_DISK = $(CURDIR)/build/vm/etc-pciguard.img
+PERSIST_EARLY = pciguard.hide=(0000:02:00.0)(0000:06:00.0)(0000:01:00.0)(0000:03:00.0)(0000:03:00.1) \
+	rig.early=pciguard
 # The Xen rig: Xen 4.17, a PV dom0 and PV guests (selftests/xen/README).
 # smoke.sh, which uses no pciguard, leaves 01:00.0 with pciback: last.
 XEN_TESTS ?= refuse.sh assign.sh config.sh smoke.sh
@@ -52,6 +61,14 @@ vmtest: all build/progs/nl_errors
 		--module $(CURDIR)/kmod/pciguard.ko $(VM_BINS) $(VM_TESTS) || rc=1; \
 	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
 		$(VM_BINS) $(VM_BOOT_HIDE) boot_hide.sh || rc=1; \
+	$(VM_RUN) --disk-new $(VM_DISK) --append "rig.etc_boot=1" \
+		rig_disk.sh persist_save.sh || rc=1; \
+	$(VM_RUN) --disk $(VM_DISK) --append "rig.etc_boot=2 $(PERSIST_EARLY)" \
+		rig_disk.sh persist_restore.sh || rc=1; \
+	$(VM_RUN) --topology changed --disk $(VM_DISK) \
+		--append "rig.etc_boot=3 $(PERSIST_EARLY)" \
+		rig_disk.sh persist_changed.sh || rc=1; \
+	$(VM_RUN) --topology many rig_disk.sh persist_many.sh || rc=1; \
 	exit $$rc
 
 # Each boot prints its own closing "N passed, N failed" line.

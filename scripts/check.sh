@@ -45,7 +45,7 @@ else
 	stage unit make -s -C selftests/unit run
 	stage fuzz scripts/tap-run.sh fuzz "make -s -C selftests/fuzz run"
 	stage lint scripts/tap-run.sh lint scripts/lint.sh
-	stage vm rig_stage vm vmtest 2
+	stage vm rig_stage vm vmtest 6
 	stage xen rig_stage xen check-xen 2
 fi
 

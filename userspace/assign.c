@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pciguard assign DOMAIN BDF... [-o OPT=VAL]... [--force]
+ * pciguard assign DOMAIN BDF... [-o OPT=VAL]... [--force] [--persistent]
  * pciguard detach BDF...
  */
 #include <getopt.h>
@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "netlink.h"
+#include "persist.h"
 #include "pciguard.h"
 #include "policy.h"
 #include "subcommands.h"
 
 static const char assign_usage[] =
 	"Usage: pciguard assign DOMAIN BDF... [-o OPT=VAL]... [--force]\n"
+	"                      [--persistent]\n"
 	"\n"
 	"Hand PCI devices to the guest DOMAIN's backend, all or nothing: take\n"
 	"them into custody if needed, apply the handoff gate ('pciguard check'\n"
@@ -31,7 +33,9 @@ static const char assign_usage[] =
 	"                          (xen-pciback, Xen dom0)\n"
 	"  -f, --force           also take storage and display controllers\n"
 	"                        dom0 drives, or a device another tool bound to\n"
-	"                        a backend\n";
+	"                        a backend\n"
+	"  -p, --persistent      also at every boot: save them, with the\n"
+	"                        options, in the store (pciguard restore)\n";
 
 static const char detach_usage[] =
 	"Usage: pciguard detach BDF...\n"
@@ -151,11 +155,14 @@ static int assign_grants_ok(const struct pg_bdf *bdfs, size_t n,
 	return 0;
 }
 
-/* Return: 0, or -1 when the backend does not apply the device's policy. */
-static int print_assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
-			  const struct pg_dev *before,
-			  const struct pg_check_res *r,
-			  const struct pg_opts *o)
+/*
+ * Say how @bdf was handed over (one line, or more with config grants
+ * unless @quiet) and apply the policy the module recorded to pciback.
+ * Return: 0, or -1 when the backend does not apply the device's policy.
+ */
+static int assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
+		    const struct pg_dev *before, const struct pg_check_res *r,
+		    const struct pg_opts *o, bool quiet)
 {
 	char reset[96], g[32];
 	struct pg_dev d;
@@ -164,10 +171,13 @@ static int print_assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
 	if (pg_nl_dev_get(nl, bdf, &d))
 		return -1;
 	if (before && before->state == PCIGUARD_STATE_ASSIGNED) {
-		printf("%s: already assigned to %s through %s\n", d.bdf_str,
-		       d.guest, pg_backend_name(d.backend));
+		if (!quiet)
+			printf("%s: already assigned to %s through %s\n",
+			       d.bdf_str, d.guest, pg_backend_name(d.backend));
 		return 0;
 	}
+	if (quiet)
+		return pciback_apply(&d);
 	if (o->no_strict_reset) {
 		snprintf(reset, sizeof(reset), "not checked: no-strict-reset");
 	} else {
@@ -196,27 +206,79 @@ static int print_assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
 	return pciback_apply(&d);
 }
 
+/**
+ * pg_assign() - hand devices to @guest's backend, all or none, as assign
+ *	does
+ * @nl: the module
+ * @list: every device, from the module, before the change
+ * @guest: the guest's name
+ * @bdfs: the devices
+ * @n: how many
+ * @o: the -o options; an unset backend is set to the one picked
+ * @force: as assign --force
+ * @quiet: print no line per device (restore prints its own)
+ *
+ * Return: 0, or -1 after printing why (nothing changed, unless pciback
+ * would not take a device's settings: then it says what to do).
+ */
+int pg_assign(struct pg_nl *nl, const struct pg_devlist *list,
+	      const char *guest, const struct pg_bdf *bdfs, size_t n,
+	      struct pg_opts *o, bool force, bool quiet)
+{
+	struct pg_check_res *res;
+	unsigned int flags = 0;
+	int ret = -1;
+	size_t i;
+
+	res = calloc(n, sizeof(*res));
+	if (!res) {
+		pg_err("out of memory");
+		return -1;
+	}
+	if (pg_backend_prepare(&o->backend) ||
+	    pg_custody_precheck(list, bdfs, n, force, "assign") ||
+	    assign_targets_ok(list, bdfs, n, guest, o->backend) ||
+	    assign_grants_ok(bdfs, n, o) ||
+	    assign_gate(nl, bdfs, n, o, res))
+		goto out;
+
+	flags |= force ? PG_OP_FORCE : 0;
+	flags |= o->no_strict_reset ? PG_OP_NO_STRICT_RESET : 0;
+	flags |= o->permissive ? PG_OP_PERMISSIVE : 0;
+	if (pg_nl_dev_assign(nl, bdfs, n, guest, o->backend, flags, o->grants,
+			     o->ngrants))
+		goto out;
+	ret = 0;
+	for (i = 0; i < n; i++)
+		if (assigned(nl, &bdfs[i], pg_devlist_find(list, &bdfs[i]),
+			     &res[i], o, quiet))
+			ret = -1;
+out:
+	free(res);
+	return ret;
+}
+
 int assign_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "option", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "persistent", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct pg_check_res *res = NULL;
+	struct pg_persist p = { .dirfd = -1 };
+	bool force = false, persistent = false;
 	struct pg_devlist list = { 0 };
 	struct pg_opts o = { 0 };
 	struct pg_bdf *bdfs = NULL;
 	struct pg_nl *nl = NULL;
-	unsigned int flags = 0;
-	bool force = false;
 	const char *guest;
-	int c, ret, n, i;
+	int c, ret, n;
 
 	/* Options may come anywhere (GNU getopt permutes), as in qvm-pci. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:fph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			ret = pg_parse_option(optarg, &o, assign_usage,
@@ -226,6 +288,9 @@ int assign_main(int argc, char **argv)
 			break;
 		case 'f':
 			force = true;
+			break;
+		case 'p':
+			persistent = true;
 			break;
 		case 'h':
 			fputs(assign_usage, stdout);
@@ -248,33 +313,19 @@ int assign_main(int argc, char **argv)
 	if (n < 0)
 		return -n;
 
+	/* A store that cannot be saved stops the command before it acts. */
 	ret = PG_EXIT_ERR;
-	res = calloc(n, sizeof(*res));
-	if (!res || pg_backend_prepare(&o.backend) || pg_nl_open(&nl) ||
-	    pg_nl_dev_dump(nl, &list))
+	if ((persistent && pg_persist_open(&p, true)) || pg_nl_open(&nl) ||
+	    pg_nl_dev_dump(nl, &list) ||
+	    pg_assign(nl, &list, guest, bdfs, n, &o, force, false))
 		goto out;
-	if (pg_custody_precheck(&list, bdfs, n, force, "assign") ||
-	    assign_targets_ok(&list, bdfs, n, guest, o.backend) ||
-	    assign_grants_ok(bdfs, n, &o) ||
-	    assign_gate(nl, bdfs, n, &o, res))
-		goto out;
-
-	flags |= force ? PG_OP_FORCE : 0;
-	flags |= o.no_strict_reset ? PG_OP_NO_STRICT_RESET : 0;
-	flags |= o.permissive ? PG_OP_PERMISSIVE : 0;
-	if (pg_nl_dev_assign(nl, bdfs, n, guest, o.backend, flags, o.grants,
-			     o.ngrants))
+	if (persistent && pg_persist_devices(nl, &p, bdfs, n, force))
 		goto out;
 	ret = PG_EXIT_OK;
-	for (i = 0; i < n; i++)
-		if (print_assigned(nl, &bdfs[i],
-				   pg_devlist_find(&list, &bdfs[i]), &res[i],
-				   &o))
-			ret = PG_EXIT_ERR;
 out:
+	pg_persist_close(&p);
 	pg_devlist_free(&list);
 	pg_nl_close(nl);
-	free(res);
 	free(bdfs);
 	return ret;
 }
@@ -330,6 +381,7 @@ int detach_main(int argc, char **argv)
 		       before->guest, pg_backend_name(before->backend),
 		       pg_state_name(d.state), reset);
 	}
+	pg_persist_note(bdfs, n);
 	ret = PG_EXIT_OK;
 out:
 	pg_devlist_free(&list);

@@ -48,23 +48,6 @@ static int read_config(const char *bdf, uint8_t *buf, int size)
 	return got == (size_t)size ? 0 : -1;
 }
 
-/**
- * pg_cfg_grant_format() - "OFF:LEN", with ":MASK" when it is not the whole
- *	register, as -o allow-write takes it
- * @g: the grant
- * @buf: the text
- * @len: its size
- */
-void pg_cfg_grant_format(const struct pg_cfg_grant *g, char *buf, size_t len)
-{
-	uint32_t full = 0xffffffffU >> (32 - 8 * (g->len ? g->len : 4));
-
-	if (g->mask == full)
-		snprintf(buf, len, "0x%x:%u", g->offset, g->len);
-	else
-		snprintf(buf, len, "0x%x:%u:0x%x", g->offset, g->len, g->mask);
-}
-
 /* Register names of @d, when its config space can be read (as root). */
 struct names {
 	uint8_t cfg[PG_CFG_SPACE_EXP_SIZE];

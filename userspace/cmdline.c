@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * pciguard cmdline [--json]
  * pciguard cmdline --check STRING [--json]
  *
  * The module refuses to load with a malformed pciguard.hide=, and a typo
@@ -19,14 +20,20 @@
 #include <pci/pci.h>
 
 #include "hide.h"
+#include "persist.h"
 #include "pciguard.h"
 #include "policy.h"
 #include "subcommands.h"
 
 static const char cmdline_usage[] =
-	"Usage: pciguard cmdline --check STRING [--json]\n"
+	"Usage: pciguard cmdline [--json]\n"
+	"       pciguard cmdline --check STRING [--json]\n"
 	"\n"
-	"Check a pciguard.hide= string before rebooting with it: is it\n"
+	"Without --check: print pciguard.hide= for the devices of the persistent\n"
+	"store, for the kernel command line (the initramfs hooks use it too);\n"
+	"nothing when the store is empty.\n"
+	"\n"
+	"With --check: check a pciguard.hide= string before rebooting with it: is it\n"
 	"well-formed, which PCI devices present now does each group match, and\n"
 	"would pciguard take them. STRING is the value, with or without a\n"
 	"leading 'pciguard.hide=' or 'xen-pciback.hide='; quote it for the shell.\n"
@@ -399,6 +406,44 @@ static const char *strip_prefix(const char *s)
 	return s;
 }
 
+/*
+ * pciguard.hide= for every entry of the persistent store, for the kernel
+ * command line or an initramfs hook; nothing when there are none.
+ */
+static int print_saved(bool json)
+{
+	struct pg_persist p;
+	char s[PG_HIDE_STRING_MAX];
+	struct pg_json *j;
+
+	if (pg_persist_open(&p, false))
+		return PG_EXIT_ERR;
+	if (pg_store_hide_string(&p.store, s, sizeof(s)) < 0) {
+		pg_err("%s/%s has more than %d entries; pciguard.hide= takes "
+		       "at most %d: forget some", pg_config_dir(),
+		       PG_STORE_FILE, PG_HIDE_MAX_RULES, PG_HIDE_MAX_RULES);
+		pg_persist_close(&p);
+		return PG_EXIT_ERR;
+	}
+	if (json) {
+		j = pg_json_new(stdout);
+		pg_json_obj_begin(j, NULL);
+		pg_json_strf(j, "store", "%s/%s", pg_config_dir(),
+			     PG_STORE_FILE);
+		pg_json_int(j, "entries", p.store.n);
+		if (s[0])
+			pg_json_strf(j, "cmdline", "pciguard.hide=%s", s);
+		else
+			pg_json_null(j, "cmdline");
+		pg_json_obj_end(j);
+		pg_json_end(j);
+	} else if (s[0]) {
+		printf("pciguard.hide=%s\n", s);
+	}
+	pg_persist_close(&p);
+	return PG_EXIT_OK;
+}
+
 int cmdline_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -439,9 +484,7 @@ int cmdline_main(int argc, char **argv)
 				    "quote the hide= string as one argument",
 				    argv[optind]);
 	if (!value)
-		return pg_usage_err(cmdline_usage, "cmdline: --check STRING is "
-				    "required (printing the string for saved "
-				    "assignments is not there yet)");
+		return print_saved(json);
 
 	value = strip_prefix(value);
 	if (pg_hide_parse(value, &c.list, err, sizeof(err))) {

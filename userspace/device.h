@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "bdf.h"
 #include "cfgspace.h"
@@ -73,23 +72,6 @@ struct pg_dev {
 	int xen_domid;				/* -1: no guest holds it */
 	char xen_domain[PCIGUARD_GUEST_NAME_MAX]; /* its name, "" unknown */
 };
-
-/* "52-54-00-ff-ff-00-02-01" and the NUL. */
-#define PG_DSN_STRLEN 24
-
-/* A Device Serial Number as lspci -vv prints it: bytes high to low. */
-static inline void pg_dsn_format(uint64_t dsn, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x-%02x-%02x-%02x-%02x-%02x-%02x-%02x",
-		 (unsigned int)(dsn >> 56) & 0xff,
-		 (unsigned int)(dsn >> 48) & 0xff,
-		 (unsigned int)(dsn >> 40) & 0xff,
-		 (unsigned int)(dsn >> 32) & 0xff,
-		 (unsigned int)(dsn >> 24) & 0xff,
-		 (unsigned int)(dsn >> 16) & 0xff,
-		 (unsigned int)(dsn >> 8) & 0xff,
-		 (unsigned int)dsn & 0xff);
-}
 
 struct pg_devlist {
 	struct pg_dev *dev;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pciguard hide [--force] BDF...
+ * pciguard hide [--force] [--persistent] BDF...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,17 +9,21 @@
 #include <string.h>
 
 #include "netlink.h"
+#include "persist.h"
 #include "pciguard.h"
 #include "policy.h"
 #include "subcommands.h"
 
 static const char hide_usage[] =
-	"Usage: pciguard hide [--force] BDF...\n"
+	"Usage: pciguard hide [--force] [--persistent] BDF...\n"
 	"\n"
 	"Take PCI devices into pciguard's custody (quarantine): unbind them\n"
 	"from their dom0 driver, pin them to pciguard so that no dom0 driver\n"
 	"can bind them, turn bus mastering off and reset them. All or nothing.\n"
-	"  -f, --force  also take storage and display controllers dom0 drives\n";
+	"  -f, --force       also take storage and display controllers dom0\n"
+	"                    drives\n"
+	"  -p, --persistent  also at every boot: save them in the store\n"
+	"                    (pciguard restore, pciguard cmdline)\n";
 
 /* Devices whose parent bridge is @bridge, as "a, b, c" into @buf. */
 static void devices_behind(const struct pg_devlist *list, const char *bridge,
@@ -155,26 +159,130 @@ int pg_custody_precheck(const struct pg_devlist *list,
 	return 0;
 }
 
+/**
+ * pg_hide() - take devices into custody, all or none, as hide does
+ * @nl: the module
+ * @list: every device, from the module, before the change
+ * @bdfs: the devices
+ * @n: how many
+ * @force: as hide --force
+ * @quiet: print no line per device (restore prints its own)
+ *
+ * Return: 0, or -1 after printing why nothing changed.
+ */
+int pg_hide(struct pg_nl *nl, const struct pg_devlist *list,
+	    const struct pg_bdf *bdfs, size_t n, bool force, bool quiet)
+{
+	char res[96];
+	size_t i;
+
+	/* Check every device first: nothing changes unless all can go. */
+	if (pg_custody_precheck(list, bdfs, n, force, "hide") ||
+	    pg_nl_dev_hide(nl, bdfs, n, force ? PG_OP_FORCE : 0))
+		return -1;
+
+	for (i = 0; !quiet && i < n; i++) {
+		const struct pg_dev *before = pg_devlist_find(list, &bdfs[i]);
+		struct pg_dev d;
+
+		if (pg_nl_dev_get(nl, &bdfs[i], &d))
+			return -1;
+		if (before && before->state == PCIGUARD_STATE_ASSIGNED) {
+			printf("%s: already in custody, assigned to %s\n",
+			       d.bdf_str, d.guest);
+			continue;
+		}
+		if (before && before->state != PCIGUARD_STATE_HOST) {
+			printf("%s: already quarantined\n", d.bdf_str);
+			continue;
+		}
+		pg_reset_result(&d, res, sizeof(res));
+		printf("%s: quarantined (was %s; reset %s)\n", d.bdf_str,
+		       d.orig_driver[0] ? d.orig_driver : "not bound", res);
+	}
+	return 0;
+}
+
+/**
+ * pg_persist_devices() - save devices in the store as the module has them
+ * @nl: the module
+ * @p: the store, opened for writing
+ * @bdfs: the devices, in custody
+ * @n: how many
+ * @force: as hide/assign --force
+ *
+ * An assigned device is saved with its guest and the options the module
+ * recorded; any other as hidden. Their identity is what is there now.
+ *
+ * Return: 0 once saved, or -1 after printing why nothing was.
+ */
+int pg_persist_devices(struct pg_nl *nl, struct pg_persist *p,
+		       const struct pg_bdf *bdfs, size_t n, bool force)
+{
+	char before[PG_HIDE_STRING_MAX], act[PG_STORE_LINE_MAX];
+	size_t i;
+
+	if (pg_store_hide_string(&p->store, before, sizeof(before)) < 0)
+		before[0] = '\0';
+	for (i = 0; i < n; i++) {
+		struct pg_store_entry *e;
+		struct pg_dev d;
+
+		if (pg_nl_dev_get(nl, &bdfs[i], &d))
+			return -1;
+		e = pg_store_put(&p->store, &bdfs[i]);
+		if (!e) {
+			pg_err("out of memory");
+			return -1;
+		}
+		pg_ident_of(&d, &e->id);
+		e->force = force;
+		memset(&e->opts, 0, sizeof(e->opts));
+		e->guest[0] = '\0';
+		e->action = PG_STORE_HIDE;
+		if (d.state == PCIGUARD_STATE_ASSIGNED) {
+			e->action = PG_STORE_ASSIGN;
+			snprintf(e->guest, sizeof(e->guest), "%s", d.guest);
+			pg_opts_of(&d, &e->opts);
+		}
+		if (pg_store_action_format(e, act, sizeof(act)) < 0)
+			act[0] = '\0';
+		printf("%s: persistent: %s%s\n", d.bdf_str, act,
+		       force ? " (force)" : "");
+	}
+	if (pg_store_hide_string(&p->store, act, sizeof(act)) < 0) {
+		pg_err("cannot save: more than %d persistent devices, and "
+		       "pciguard.hide= takes at most %d; forget some first",
+		       PG_HIDE_MAX_RULES, PG_HIDE_MAX_RULES);
+		return -1;
+	}
+	return pg_persist_commit(p, before);
+}
+
 int hide_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "persistent", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	bool force = false, persistent = false;
 	struct pg_devlist list = { 0 };
+	struct pg_persist p = { .dirfd = -1 };
 	struct pg_bdf *bdfs = NULL;
-	bool force = false;
-	struct pg_nl *nl;
+	struct pg_nl *nl = NULL;
 	int c, ret = PG_EXIT_ERR;
-	size_t n, i;
-	char res[96];
+	size_t n;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			force = true;
+			break;
+		case 'p':
+			persistent = true;
 			break;
 		case 'h':
 			fputs(hide_usage, stdout);
@@ -190,41 +298,16 @@ int hide_main(int argc, char **argv)
 	n = ret;
 	ret = PG_EXIT_ERR;
 
-	if (pg_nl_open(&nl)) {
-		free(bdfs);
-		return PG_EXIT_ERR;
-	}
-	if (pg_nl_dev_dump(nl, &list))
+	/* A store that cannot be saved stops the command before it acts. */
+	if ((persistent && pg_persist_open(&p, true)) || pg_nl_open(&nl) ||
+	    pg_nl_dev_dump(nl, &list) ||
+	    pg_hide(nl, &list, bdfs, n, force, false))
 		goto out;
-
-	/* Check every device first: nothing changes unless all can go. */
-	if (pg_custody_precheck(&list, bdfs, n, force, "hide"))
+	if (persistent && pg_persist_devices(nl, &p, bdfs, n, force))
 		goto out;
-
-	if (pg_nl_dev_hide(nl, bdfs, n, force ? PG_OP_FORCE : 0))
-		goto out;
-
-	for (i = 0; i < n; i++) {
-		const struct pg_dev *before = pg_devlist_find(&list, &bdfs[i]);
-		struct pg_dev d;
-
-		if (pg_nl_dev_get(nl, &bdfs[i], &d))
-			goto out;
-		if (before && before->state == PCIGUARD_STATE_ASSIGNED) {
-			printf("%s: already in custody, assigned to %s\n",
-			       d.bdf_str, d.guest);
-			continue;
-		}
-		if (before && before->state != PCIGUARD_STATE_HOST) {
-			printf("%s: already quarantined\n", d.bdf_str);
-			continue;
-		}
-		pg_reset_result(&d, res, sizeof(res));
-		printf("%s: quarantined (was %s; reset %s)\n", d.bdf_str,
-		       d.orig_driver[0] ? d.orig_driver : "not bound", res);
-	}
 	ret = PG_EXIT_OK;
 out:
+	pg_persist_close(&p);
 	pg_devlist_free(&list);
 	pg_nl_close(nl);
 	free(bdfs);

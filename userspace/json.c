@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "pciguard.h"
+#include "store.h"
 
 #define PG_JSON_DEPTH 16
 

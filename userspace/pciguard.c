@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "netlink.h"
+#include "persist.h"
 #include "pciguard.h"
 #include "subcommands.h"
 
@@ -30,7 +31,9 @@ static const struct {
 	{ "check", check_main, "Judge a handoff to a guest without changing anything" },
 	{ "assign", assign_main, "Hand devices to a guest's backend (pciback, vfio-pci)" },
 	{ "detach", detach_main, "Take assigned devices back into quarantine" },
-	{ "cmdline", cmdline_main, "Check a pciguard.hide= string before rebooting" },
+	{ "cmdline", cmdline_main, "Print pciguard.hide= for the store, or check one" },
+	{ "restore", restore_main, "Take the persistent store's devices (at boot)" },
+	{ "forget", forget_main, "Drop devices from the persistent store" },
 };
 
 /* "pciguard: " + message + newline on stderr: every error goes through here. */
@@ -93,6 +96,25 @@ int pg_json_opts(int argc, char **argv, const char *usage, bool *json)
 	return -1;
 }
 
+/**
+ * pg_parse_option() - one -o OPT=VAL of @verb into @o
+ * @arg: the argument; modified
+ * @o: the options so far
+ * @usage: the command's usage text, printed on error
+ * @verb: the command, for messages
+ *
+ * Return: 0, or the usage exit code after the error was printed.
+ */
+int pg_parse_option(char *arg, struct pg_opts *o, const char *usage,
+		    const char *verb)
+{
+	char err[PG_OPT_ERR_MAX];
+
+	if (!pg_option_parse(arg, o, err, sizeof(err)))
+		return 0;
+	return pg_usage_err(usage, "%s: %s", verb, err);
+}
+
 /* Parse a BDF argument; on error print which forms are accepted. */
 int pg_parse_bdf_arg(const char *arg, struct pg_bdf *out)
 {
@@ -151,8 +173,10 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: %s COMMAND [ARGS...]\n\n"
+	fprintf(f, "Usage: %s [--config-dir DIR] COMMAND [ARGS...]\n\n"
 		"Custody of PCI devices meant for guest VMs.\n\n"
+		"  --config-dir DIR  the persistent store's directory (default:\n"
+		"                    $PCIGUARD_CONFIG_DIR, else /etc/pciguard)\n\n"
 		"Commands:\n", pg_prog);
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-8s %s\n", subcommands[i].name,
@@ -166,6 +190,22 @@ int main(int argc, char **argv)
 	size_t i;
 	int ret;
 
+	/* Global options come before the command. */
+	while (argc >= 2 && !strncmp(argv[1], "--config-dir", 12)) {
+		if (argv[1][12] == '=') {
+			pg_set_config_dir(argv[1] + 13);
+			argc--;
+			argv++;
+		} else if (!argv[1][12] && argc >= 3) {
+			pg_set_config_dir(argv[2]);
+			argc -= 2;
+			argv += 2;
+		} else {
+			pg_err("--config-dir needs a directory");
+			usage(stderr);
+			return PG_EXIT_USAGE;
+		}
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return PG_EXIT_USAGE;

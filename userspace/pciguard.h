@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "device.h"
+#include "options.h"
 
 /* Exit codes: see EXIT STATUS in pciguard(8). */
 #define PG_EXIT_OK	0
@@ -27,15 +28,7 @@ int pg_parse_bdf_args(int argc, char **argv, const char *usage,
 		      const char *verb, struct pg_bdf **out);
 int pg_load_devices(struct pg_devlist *list);
 
-/* options.c: -o OPT=VAL of check and assign. */
-struct pg_opts {
-	bool no_strict_reset;
-	bool permissive;
-	uint32_t backend;	/* enum pciguard_backend; UNSPEC: default */
-	struct pg_cfg_grant grants[PCIGUARD_MAX_GRANTS];
-	unsigned int ngrants;
-};
-
+/* options.c, through pg_option_parse(): -o OPT=VAL of check and assign. */
 int pg_parse_option(char *arg, struct pg_opts *o, const char *usage,
 		    const char *verb);
 
@@ -49,7 +42,6 @@ struct pg_json;
 
 /* cfg.c: the config-space write policy, as show, check and assign say it. */
 int pg_cfg_size(const char *bdf);
-void pg_cfg_grant_format(const struct pg_cfg_grant *g, char *buf, size_t len);
 void pg_cfg_print(const struct pg_dev *d);
 void pg_cfg_json(struct pg_json *j, const struct pg_dev *d);
 void pg_cfg_suggest_line(const struct pg_dev *d, const char *indent);
@@ -75,6 +67,17 @@ int pg_custody_precheck(const struct pg_devlist *list,
 			const struct pg_bdf *bdfs, size_t n, bool force,
 			const char *verb);
 void pg_in_guest_err(const struct pg_dev *d, const char *verb);
+
+/* hide.c, assign.c: what hide and assign do, for restore too. */
+struct pg_nl;
+struct pg_persist;
+int pg_hide(struct pg_nl *nl, const struct pg_devlist *list,
+	    const struct pg_bdf *bdfs, size_t n, bool force, bool quiet);
+int pg_assign(struct pg_nl *nl, const struct pg_devlist *list,
+	      const char *guest, const struct pg_bdf *bdfs, size_t n,
+	      struct pg_opts *o, bool force, bool quiet);
+int pg_persist_devices(struct pg_nl *nl, struct pg_persist *p,
+		       const struct pg_bdf *bdfs, size_t n, bool force);
 
 /* check.c: a refused handoff, explained with its fixes. */
 struct pg_check_res;

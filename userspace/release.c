@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "netlink.h"
+#include "persist.h"
 #include "pciguard.h"
 #include "subcommands.h"
 
@@ -179,6 +180,7 @@ int release_main(int argc, char **argv)
 			printf("%s: released to dom0; no dom0 driver bound it\n",
 			       d.bdf_str);
 	}
+	pg_persist_note(bdfs, n);
 	ret = PG_EXIT_OK;
 out:
 	pg_devlist_free(&list);

@@ -10,6 +10,7 @@
 
 #include "netlink.h"
 #include "pciguard.h"
+#include "store.h"
 #include "subcommands.h"
 
 static const char show_usage[] =

@@ -12,5 +12,7 @@ int check_main(int argc, char **argv);
 int cmdline_main(int argc, char **argv);
 int assign_main(int argc, char **argv);
 int detach_main(int argc, char **argv);
+int restore_main(int argc, char **argv);
+int forget_main(int argc, char **argv);
 
 #endif

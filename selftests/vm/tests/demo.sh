@@ -108,5 +108,26 @@ step 0 "now it lands" setpci -s "$virtio" "${reg#0x}.l=0x11223344"
 step 0 "read back" setpci -s "$virtio" "${reg#0x}.l"
 step 0 "detach closes it again; release to dom0" sh -c "pciguard detach $virtio && pciguard release --to-host $virtio"
 
+say "17. Persistent: saved with the device's identity, restored at boot, a swapped card refused"
+step 0 "assign --persistent: hand it over and save it, options included" pciguard assign --persistent vm1 "$virtio" -o backend=vfio-pci -o permissive=true
+step 0 "hide --persistent: the e1000e stays in quarantine at every boot" pciguard hide --persistent 02:00.0
+step 0 "the store: commented text, stable path, IDs, serial number" cat /etc/pciguard/devices.conf
+step 0 "cmdline: the early-boot list (kernel command line, initramfs hooks)" pciguard cmdline
+echo "   (as after a reboot without the early list: both back with dom0)"
+pciguard detach "$virtio" >/dev/null && pciguard release --to-host "$virtio" 02:00.0 >/dev/null
+step 0 "restore (pciguard-restore.service at boot): one line per entry, the resets in parallel" pciguard restore
+step 0 "again: nothing to do" pciguard restore
+echo "   (swap the e1000e for another of the same model: only its serial number differs)"
+pciguard release --to-host 02:00.0 >/dev/null
+sed -i 's/^\(\tserial \)..-/\1ff-/' /etc/pciguard/devices.conf
+step 1 "restore refuses it, says what it expected and found, and leaves it with dom0" pciguard restore
+echo "   (a typo in the store)"
+echo "	permisive=true" >> /etc/pciguard/devices.conf
+step 1 "every command stops with file:line before it changes anything" pciguard restore
+sed -i '$d' /etc/pciguard/devices.conf
+step 0 "forget: drop an entry, the device stays as it is" pciguard forget 02:00.0
+pciguard forget "$virtio" >/dev/null
+pciguard detach "$virtio" >/dev/null && pciguard release --to-host "$virtio" >/dev/null
+
 echo
 tap_end

@@ -89,6 +89,102 @@ demo: deps
 	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
 		$(VM_BINS) --shell demo.sh
 
+# Installing (README, "Installing"). PREFIX and DESTDIR as usual; the
+# initramfs-tools and dracut files go where those tools look, whatever
+# PREFIX is: initramfs-tools reads only /usr/share/initramfs-tools (PREFIX=
+# /usr, for packages) and /etc/initramfs-tools (the admin's own: any other
+# PREFIX), dracut only /usr/lib/dracut/modules.d. Files naming the CLI are
+# generated from packaging/*.in with its installed path.
+PG_VERSION := $(shell cat VERSION)
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INITRAMFSDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/initramfs-tools,/etc/initramfs-tools)
+DRACUTDIR ?= /usr/lib/dracut/modules.d
+DKMS ?= dkms
+DKMS_FLAGS ?=
+DKMSSRCDIR ?= /usr/src
+DKMS_SRC = $(DESTDIR)$(DKMSSRCDIR)/pciguard-$(PG_VERSION)
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
+
+install: cli
+	install -D -m 0755 userspace/pciguard $(DESTDIR)$(SBINDIR)/pciguard
+	install -D -m 0644 Documentation/pciguard.8 $(DESTDIR)$(MANDIR)/man8/pciguard.8
+	install -D -m 0644 packaging/bash-completion/pciguard \
+		$(DESTDIR)$(BASHCOMPDIR)/pciguard
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(INITRAMFSDIR)/hooks \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top \
+		$(DESTDIR)$(DRACUTDIR)/90pciguard
+	$(SUBST) packaging/systemd/pciguard-restore.service.in \
+		> $(DESTDIR)$(UNITDIR)/pciguard-restore.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pciguard-restore.service
+	$(SUBST) packaging/initramfs-tools/hooks/pciguard.in \
+		> $(DESTDIR)$(INITRAMFSDIR)/hooks/pciguard
+	chmod 0755 $(DESTDIR)$(INITRAMFSDIR)/hooks/pciguard
+	install -m 0755 packaging/initramfs-tools/scripts/init-top/pciguard \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top/pciguard
+	$(SUBST) packaging/dracut/90pciguard/module-setup.sh.in \
+		> $(DESTDIR)$(DRACUTDIR)/90pciguard/module-setup.sh
+	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90pciguard/module-setup.sh
+	install -m 0755 packaging/dracut/90pciguard/pciguard-pre-udev.sh \
+		$(DESTDIR)$(DRACUTDIR)/90pciguard/pciguard-pre-udev.sh
+	@echo "install: next: make dkms-install (the module), systemctl daemon-reload," \
+		"systemctl enable pciguard-restore.service, update-initramfs -u (or dracut -f)"
+
+# On a live system (no DESTDIR) the unit is disabled first, if enabled.
+uninstall:
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && \
+		[ -f $(UNITDIR)/pciguard-restore.service ]; then \
+		systemctl disable pciguard-restore.service || true; fi
+	rm -f $(DESTDIR)$(SBINDIR)/pciguard $(DESTDIR)$(MANDIR)/man8/pciguard.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/pciguard \
+		$(DESTDIR)$(UNITDIR)/pciguard-restore.service \
+		$(DESTDIR)$(INITRAMFSDIR)/hooks/pciguard \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top/pciguard \
+		$(DESTDIR)$(DRACUTDIR)/90pciguard/module-setup.sh \
+		$(DESTDIR)$(DRACUTDIR)/90pciguard/pciguard-pre-udev.sh
+	if [ -d $(DESTDIR)$(DRACUTDIR)/90pciguard ]; then \
+		rmdir $(DESTDIR)$(DRACUTDIR)/90pciguard; fi
+	@echo "uninstall: update-initramfs -u (or dracut -f) drops the hooks from the initramfs"
+
+# The module's sources go to /usr/src/pciguard-VERSION with dkms.conf; DKMS
+# builds and installs it for KVER now (the kernel make builds for) and, with
+# AUTOINSTALL, for every kernel installed later. Reinstalling replaces the
+# same version. DKMS_FLAGS: e.g. --dkmstree, --sourcetree (the tests).
+dkms-install:
+	if [ -n "$$($(DKMS) $(DKMS_FLAGS) status -m pciguard -v $(PG_VERSION))" ]; then \
+		$(DKMS) $(DKMS_FLAGS) remove -m pciguard -v $(PG_VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod/uapi
+	install -m 0644 Kbuild VERSION $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) \
+		$(DKMS_SRC)/kmod/
+	install -m 0644 $(wildcard kmod/uapi/*.h) $(DKMS_SRC)/kmod/uapi/
+	sed -e 's|@VERSION@|$(PG_VERSION)|g' dkms.conf > $(DKMS_SRC)/dkms.conf
+	$(DKMS) $(DKMS_FLAGS) add -m pciguard -v $(PG_VERSION)
+	$(DKMS) $(DKMS_FLAGS) build -m pciguard -v $(PG_VERSION) -k $(KVER)
+	$(DKMS) $(DKMS_FLAGS) install -m pciguard -v $(PG_VERSION) -k $(KVER)
+	@echo "dkms-install: update-initramfs -u -k $(KVER) (or dracut -f) puts it in the initramfs"
+
+# Every version DKMS knows, from every kernel, and their sources.
+dkms-uninstall:
+	for v in $$($(DKMS) $(DKMS_FLAGS) status -m pciguard | \
+			sed -n 's|^pciguard/\([^,:]*\)[,:].*|\1|p' | sort -u); do \
+		$(DKMS) $(DKMS_FLAGS) remove -m pciguard -v "$$v" --all || exit 1; \
+		rm -rf $(DESTDIR)$(DKMSSRCDIR)/pciguard-"$$v"; \
+	done
+	rm -rf $(DKMS_SRC)
+
+# Install, uninstall, the unit, the initramfs-tools hook (a real
+# mkinitramfs), the dracut module and DKMS, in a private mount namespace
+# (needs root). Prints TAP and "N passed, N failed".
+check-install: all
+	KDIR=$(KDIR) selftests/install/run.sh
+
+.PHONY: install uninstall dkms-install dkms-uninstall check-install
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean

@@ -58,4 +58,5 @@ module_exit(pciguard_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Custody of PCI devices meant for guest VMs");
 MODULE_AUTHOR("The pciguard developers");
+MODULE_VERSION(PCIGUARD_VERSION);
 MODULE_ALIAS_GENL_FAMILY(PCIGUARD_GENL_NAME);

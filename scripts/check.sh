@@ -45,17 +45,18 @@ else
 	stage unit make -s -C selftests/unit run
 	stage fuzz scripts/tap-run.sh fuzz "make -s -C selftests/fuzz run"
 	stage lint scripts/tap-run.sh lint scripts/lint.sh
+	stage install scripts/tap-run.sh install "make -s check-install"
 	stage vm rig_stage vm vmtest 6
 	stage xen rig_stage xen check-xen 2
 fi
 
 pass=0 fail=0 skip=0
-for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/fuzz "$RESULTS_DIR"/lint "$RESULTS_DIR"/vm "$RESULTS_DIR"/xen "$RESULTS_DIR"/build; do
+for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/fuzz "$RESULTS_DIR"/lint "$RESULTS_DIR"/install "$RESULTS_DIR"/vm "$RESULTS_DIR"/xen "$RESULTS_DIR"/build; do
 	[ -f "$f" ] || continue
 	read -r p f_ s < "$f"
 	pass=$((pass + p)) fail=$((fail + f_)) skip=$((skip + s))
 done
-for stage in unit fuzz lint vm xen; do
+for stage in unit fuzz lint install vm xen; do
 	[ -f "$RESULTS_DIR/$stage" ] || { echo "stage $stage produced no result"; fail=$((fail + 1)); }
 done
 echo "$pass passed, $fail failed, $skip skipped"

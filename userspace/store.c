@@ -17,6 +17,7 @@
  * assign's -o options); serial and force are optional. Anything else is an
  * error reported with its line: a hand edit must not be half understood.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,15 +76,13 @@ void pg_dsn_format(uint64_t dsn, char *buf, size_t len)
 		 (unsigned int)(dsn >> 8) & 0xff, (unsigned int)dsn & 0xff);
 }
 
+/* One hex digit's value, or -1. */
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	static const char digits[] = "0123456789abcdef";
+	const char *p = c ? strchr(digits, tolower((unsigned char)c)) : NULL;
+
+	return p ? p - digits : -1;
 }
 
 /* pg_dsn_format()'s form back. Return: 0 or -1. */

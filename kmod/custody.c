@@ -541,6 +541,18 @@ static void pg_par_run(const struct pg_par *p)
 	kfree(w);
 }
 
+/* Record @ret and @msecs as @c's latest reset. */
+static void pg_record_reset(struct pg_custody *c, int ret, u32 msecs)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pg_custody_lock, flags);
+	c->info.has_reset = true;
+	c->info.reset_errno = -ret;
+	c->info.reset_msecs = msecs;
+	spin_unlock_irqrestore(&pg_custody_lock, flags);
+}
+
 static void pg_clear_assignment(struct pg_custody_info *info)
 {
 	info->guest[0] = '\0';
@@ -907,78 +919,33 @@ void pg_custody_dev_unbound(struct pci_dev *pdev)
 	schedule_work(&pg_reclaim_work);
 }
 
-static int pg_par_attach(const struct pg_par *p, unsigned int i)
-{
-	return device_attach(&p->pdev[i]->dev);
-}
-
 /*
- * Up to @max devices waiting for a reclaim into @pdev, each with a
- * reference and its request cleared. Return: how many.
- */
-static unsigned int pg_reclaim_collect(struct pci_dev **pdev,
-				       unsigned int max)
-{
-	struct pg_custody *c;
-	unsigned long flags;
-	unsigned int n = 0;
-
-	spin_lock_irqsave(&pg_custody_lock, flags);
-	list_for_each_entry(c, &pg_custody_list, node) {
-		if (n == max)
-			break;
-		if (c->reclaim && c->pdev) {
-			c->reclaim = false;
-			pdev[n++] = pci_dev_get(c->pdev);
-		}
-	}
-	spin_unlock_irqrestore(&pg_custody_lock, flags);
-	return n;
-}
-
-/* How many devices wait for a reclaim. */
-static unsigned int pg_reclaim_pending(void)
-{
-	struct pg_custody *c;
-	unsigned long flags;
-	unsigned int n = 0;
-
-	spin_lock_irqsave(&pg_custody_lock, flags);
-	list_for_each_entry(c, &pg_custody_list, node)
-		n += c->reclaim && c->pdev;
-	spin_unlock_irqrestore(&pg_custody_lock, flags);
-	return n;
-}
-
-/*
- * Bind pciguard's driver to the devices a backend let go of, all at once
- * (each probe resets its device); one at a time when memory is short.
+ * Bind pciguard's driver to the devices a backend let go of, one after
+ * the other: rarely more than one waits, and each probe resets its device.
  */
 static void pg_reclaim_fn(struct work_struct *work)
 {
-	struct pci_dev *one_pdev;
-	unsigned int one_dom;
-	int one_ret;
-	struct pg_par one = {
-		.pdev = &one_pdev, .dom = &one_dom, .ret = &one_ret,
-		.fn = pg_par_attach,
-	};
-	struct pg_par *par;
-	unsigned int n, i;
+	struct pci_dev *pdev;
+	struct pg_custody *c;
+	unsigned long flags;
 
 	mutex_lock(&pg_custody_mutex);
-	while ((n = pg_reclaim_pending())) {
-		par = pg_par_new(n, pg_par_attach, NULL) ?: &one;
-		par->n = pg_reclaim_collect(par->pdev, par == &one ? 1 : n);
-		pg_par_domains(par);
-		pg_par_run(par);
-		for (i = 0; i < par->n; i++) {
-			if (par->ret[i] <= 0)
-				pci_warn(par->pdev[i], "in custody but pciguard could not bind it\n");
-			pci_dev_put(par->pdev[i]);
+	for (;;) {
+		pdev = NULL;
+		spin_lock_irqsave(&pg_custody_lock, flags);
+		list_for_each_entry(c, &pg_custody_list, node) {
+			if (c->reclaim && c->pdev) {
+				c->reclaim = false;
+				pdev = pci_dev_get(c->pdev);
+				break;
+			}
 		}
-		if (par != &one)
-			pg_par_free(par);
+		spin_unlock_irqrestore(&pg_custody_lock, flags);
+		if (!pdev)
+			break;
+		if (device_attach(&pdev->dev) <= 0)
+			pci_warn(pdev, "in custody but pciguard could not bind it\n");
+		pci_dev_put(pdev);
 	}
 	mutex_unlock(&pg_custody_mutex);
 }
@@ -1358,7 +1325,6 @@ static int pg_par_handoff_reset(const struct pg_par *p, unsigned int i)
 {
 	struct pg_handoff *h = p->ctx;
 	bool bus = h->res[i].v.reset == PCIGUARD_RESET_BUS;
-	unsigned long flags;
 	unsigned int k;
 	int ret = 0;
 
@@ -1377,11 +1343,7 @@ static int pg_par_handoff_reset(const struct pg_par *p, unsigned int i)
 			       PG_RESET_FUNCTION, &h->msecs[i]);
 		h->bus_done[i] = !ret && bus;
 	}
-	spin_lock_irqsave(&pg_custody_lock, flags);
-	h->c[i]->info.has_reset = true;
-	h->c[i]->info.reset_errno = -ret;
-	h->c[i]->info.reset_msecs = h->msecs[i];
-	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	pg_record_reset(h->c[i], ret, h->msecs[i]);
 	return ret;
 }
 
@@ -1486,16 +1448,11 @@ static void pg_bus_reset_failed(struct pg_target *t, unsigned int n,
 static int pg_par_release_reset(const struct pg_par *p, unsigned int i)
 {
 	struct pg_custody **c = p->ctx;
-	unsigned long flags;
 	u32 msecs;
 	int ret;
 
 	ret = pg_reset(p->pdev[i], PG_RESET_FUNCTION, &msecs);
-	spin_lock_irqsave(&pg_custody_lock, flags);
-	c[i]->info.has_reset = true;
-	c[i]->info.reset_errno = -ret;
-	c[i]->info.reset_msecs = msecs;
-	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	pg_record_reset(c[i], ret, msecs);
 	return ret;
 }
 

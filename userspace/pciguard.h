@@ -70,14 +70,11 @@ void pg_in_guest_err(const struct pg_dev *d, const char *verb);
 
 /* hide.c, assign.c: what hide and assign do, for restore too. */
 struct pg_nl;
-struct pg_persist;
 int pg_hide(struct pg_nl *nl, const struct pg_devlist *list,
 	    const struct pg_bdf *bdfs, size_t n, bool force, bool quiet);
 int pg_assign(struct pg_nl *nl, const struct pg_devlist *list,
 	      const char *guest, const struct pg_bdf *bdfs, size_t n,
 	      struct pg_opts *o, bool force, bool quiet);
-int pg_persist_devices(struct pg_nl *nl, struct pg_persist *p,
-		       const struct pg_bdf *bdfs, size_t n, bool force);
 
 /* check.c: a refused handoff, explained with its fixes. */
 struct pg_check_res;

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netlink.h"
 #include "persist.h"
 #include "pciguard.h"
 
@@ -398,4 +399,60 @@ void pg_persist_note(const struct pg_bdf *bdfs, size_t n)
 		       "'pciguard forget %s' drops it\n", bdf, act, bdf);
 	}
 	pg_persist_close(&p);
+}
+
+/**
+ * pg_persist_devices() - save devices in the store as the module has them
+ * @nl: the module
+ * @p: the store, opened for writing
+ * @bdfs: the devices, in custody
+ * @n: how many
+ * @force: as hide/assign --force
+ *
+ * An assigned device is saved with its guest and the options the module
+ * recorded; any other as hidden. Their identity is what is there now.
+ *
+ * Return: 0 once saved, or -1 after printing why nothing was.
+ */
+int pg_persist_devices(struct pg_nl *nl, struct pg_persist *p,
+		       const struct pg_bdf *bdfs, size_t n, bool force)
+{
+	char before[PG_HIDE_STRING_MAX], act[PG_STORE_LINE_MAX];
+	size_t i;
+
+	if (pg_store_hide_string(&p->store, before, sizeof(before)) < 0)
+		before[0] = '\0';
+	for (i = 0; i < n; i++) {
+		struct pg_store_entry *e;
+		struct pg_dev d;
+
+		if (pg_nl_dev_get(nl, &bdfs[i], &d))
+			return -1;
+		e = pg_store_put(&p->store, &bdfs[i]);
+		if (!e) {
+			pg_err("out of memory");
+			return -1;
+		}
+		pg_ident_of(&d, &e->id);
+		e->force = force;
+		memset(&e->opts, 0, sizeof(e->opts));
+		e->guest[0] = '\0';
+		e->action = PG_STORE_HIDE;
+		if (d.state == PCIGUARD_STATE_ASSIGNED) {
+			e->action = PG_STORE_ASSIGN;
+			snprintf(e->guest, sizeof(e->guest), "%s", d.guest);
+			pg_opts_of(&d, &e->opts);
+		}
+		if (pg_store_action_format(e, act, sizeof(act)) < 0)
+			act[0] = '\0';
+		printf("%s: persistent: %s%s\n", d.bdf_str, act,
+		       force ? " (force)" : "");
+	}
+	if (pg_store_hide_string(&p->store, act, sizeof(act)) < 0) {
+		pg_err("cannot save: more than %d persistent devices, and "
+		       "pciguard.hide= takes at most %d; forget some first",
+		       PG_HIDE_MAX_RULES, PG_HIDE_MAX_RULES);
+		return -1;
+	}
+	return pg_persist_commit(p, before);
 }

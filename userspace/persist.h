@@ -27,4 +27,8 @@ void pg_ident_of(const struct pg_dev *d, struct pg_ident *id);
 void pg_opts_of(const struct pg_dev *d, struct pg_opts *o);
 void pg_persist_note(const struct pg_bdf *bdfs, size_t n);
 
+struct pg_nl;
+int pg_persist_devices(struct pg_nl *nl, struct pg_persist *p,
+		       const struct pg_bdf *bdfs, size_t n, bool force);
+
 #endif

@@ -95,9 +95,15 @@ static bool identity_ok(struct item *it, const struct pg_devlist *list)
 	char state[128];
 	const char *kind;
 	const struct pg_dev *d = it->now, *moved;
+	unsigned int diff = 0;
 	struct pg_ident id;
-	unsigned int diff;
 
+	if (d) {
+		pg_ident_of(d, &id);
+		diff = pg_ident_diff(&e->id, &id);
+		if (!diff)
+			return true;
+	}
 	pg_bdf_format(bdf, sizeof(bdf), &e->bdf);
 	ident_text(&e->id, want, sizeof(want));
 	moved = find_moved(list, &e->id);
@@ -113,10 +119,6 @@ static bool identity_ok(struct item *it, const struct pg_devlist *list)
 			 "pciguard forget");
 		return false;
 	}
-	pg_ident_of(d, &id);
-	diff = pg_ident_diff(&e->id, &id);
-	if (!diff)
-		return true;
 	ident_text(&id, found, sizeof(found));
 	if (diff & PG_IDENT_ID)
 		kind = "a different device";

@@ -258,15 +258,11 @@ static int parse_line(struct parser *p, char *line)
 		return fail(p, "'%s' before any 'device' line; an entry starts "
 			    "with device BDF", tok[0]);
 	b = bits[k];
-	if (p->seen & b) {
-		for (k = 0; (1U << k) != b; k++)
-			;
+	k = __builtin_ctz(b);	/* index into keywords[] and seen_line[] */
+	if (p->seen & b)
 		return fail(p, "a second %s line in this entry (the first "
 			    "is at line %u); delete one", keywords[k],
 			    p->seen_line[k]);
-	}
-	for (k = 0; (1U << k) != b; k++)
-		;
 	p->seen |= b;
 	p->seen_line[k] = p->line;
 

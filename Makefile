@@ -11,7 +11,10 @@ VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh \
 # A second boot: pciguard.hide= on the kernel command line, module loaded
 # before any driver (as an initramfs hook does).
 VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard"
-VM_BINS = --bin $(CURDIR)/userspace/pciguard --bin $(CURDIR)/build/progs/nl_errors
+# C programs the guest tests run, from selftests/vm/progs/NAME.c.
+PROGS = nl_errors
+PROG_BINS = $(addprefix build/progs/,$(PROGS))
+VM_BINS = --bin $(CURDIR)/userspace/pciguard $(foreach p,$(PROG_BINS),--bin $(CURDIR)/$(p))
 VM_RUN = selftests/vm/run.sh --kver $(KVER) --timeout 900 \
 	--module $(CURDIR)/kmod/pciguard.ko $(VM_BINS)
 # Persistence: three boots share /etc/pciguard on a disk image (selftests/
@@ -48,14 +51,16 @@ lint:
 
 # The VM boots the kernel the module was built against.
 # C selftests that run inside the VM.
-build/progs/nl_errors: selftests/vm/progs/nl_errors.c kmod/uapi/pciguard.h
+build/progs/%: selftests/vm/progs/%.c kmod/uapi/pciguard.h
 	scripts/ksrc.sh build/ksrc
 	mkdir -p build/progs
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 		-Ikmod -Ibuild/ksrc/selftests -o $@ $<
 
+progs: $(PROG_BINS)
+
 # Each boot prints its own closing "N passed, N failed" line.
-vmtest: all build/progs/nl_errors
+vmtest: all $(PROG_BINS)
 	rc=0; \
 	selftests/vm/run.sh --kver $(KVER) --timeout 900 \
 		--module $(CURDIR)/kmod/pciguard.ko $(VM_BINS) $(VM_TESTS) || rc=1; \
@@ -84,7 +89,7 @@ check: deps
 # Part one under Xen (a guest gets a NIC), part two in the VM, which ends
 # in a shell when run from a terminal.
 demo: deps
-	$(MAKE) all build/progs/nl_errors
+	$(MAKE) all $(PROG_BINS)
 	selftests/xen/run.sh --kver $(KVER) demo.sh
 	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
 		$(VM_BINS) --shell demo.sh

@@ -196,4 +196,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module cli deps unit fuzz lint vmtest check-xen check demo clean
+.PHONY: all module cli progs deps unit fuzz lint vmtest check-xen check demo clean

@@ -15,8 +15,15 @@ VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard
 PROGS = nl_errors
 PROG_BINS = $(addprefix build/progs/,$(PROGS))
 VM_BINS = --bin $(CURDIR)/userspace/pciguard $(foreach p,$(PROG_BINS),--bin $(CURDIR)/$(p))
-VM_RUN = selftests/vm/run.sh --kver $(KVER) --timeout 900 \
-	--module $(CURDIR)/kmod/pciguard.ko $(VM_BINS)
+# make check-debug runs the same boots on its debug kernel: it sets the
+# VM_KERNEL, VM_KVER and VM_MODULE it built, and VM_LAST (leak_check.sh).
+VM_KVER = $(KVER)
+VM_MODULE = $(CURDIR)/kmod/pciguard.ko
+VM_TIMEOUT = 900
+VM_KERNEL =
+VM_LAST =
+VM_RUN = selftests/vm/run.sh --kver $(VM_KVER) --timeout $(VM_TIMEOUT) \
+	--module $(VM_MODULE) $(VM_BINS) $(VM_KERNEL)
 # Persistence: three boots share /etc/pciguard on a disk image (selftests/
 # vm/README); rig.etc_boot=N fails a boot that is not the disk's Nth. Boots
 # 2 and 3 start as a host with pciguard's initramfs hook does: the list
@@ -62,19 +69,35 @@ progs: $(PROG_BINS)
 # Each boot prints its own closing "N passed, N failed" line.
 vmtest: all $(PROG_BINS)
 	rc=0; \
-	selftests/vm/run.sh --kver $(KVER) --timeout 900 \
-		--module $(CURDIR)/kmod/pciguard.ko $(VM_BINS) $(VM_TESTS) || rc=1; \
-	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
-		$(VM_BINS) $(VM_BOOT_HIDE) boot_hide.sh || rc=1; \
+	$(VM_RUN) $(VM_TESTS) $(VM_LAST) || rc=1; \
+	$(VM_RUN) $(VM_BOOT_HIDE) boot_hide.sh $(VM_LAST) || rc=1; \
 	$(VM_RUN) --disk-new $(VM_DISK) --append "rig.etc_boot=1" \
-		rig_disk.sh persist_save.sh || rc=1; \
+		rig_disk.sh persist_save.sh $(VM_LAST) || rc=1; \
 	$(VM_RUN) --disk $(VM_DISK) --append "rig.etc_boot=2 $(PERSIST_EARLY)" \
-		rig_disk.sh persist_restore.sh || rc=1; \
+		rig_disk.sh persist_restore.sh $(VM_LAST) || rc=1; \
 	$(VM_RUN) --topology changed --disk $(VM_DISK) \
 		--append "rig.etc_boot=3 $(PERSIST_EARLY)" \
-		rig_disk.sh persist_changed.sh || rc=1; \
-	$(VM_RUN) --topology many rig_disk.sh persist_many.sh || rc=1; \
+		rig_disk.sh persist_changed.sh $(VM_LAST) || rc=1; \
+	$(VM_RUN) --topology many rig_disk.sh persist_many.sh $(VM_LAST) || rc=1; \
 	exit $$rc
+
+# The debug kernel (scripts/debug-kernel.sh, selftests/vm/debug.config:
+# KASAN, KFENCE, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, UBSAN), built once
+# and cached in build/debug-kernel; pciguard.ko built against it from a
+# copy of kmod/; then every vmtest boot with panic_on_warn=1, ending in a
+# kmemleak scan that must be empty.  Not part of make check (README).
+DEBUG_DIR = $(CURDIR)/build/debug-kernel
+DEBUG_MOD = $(DEBUG_DIR)/mod
+check-debug: all $(PROG_BINS)
+	scripts/debug-kernel.sh $(DEBUG_DIR)
+	rm -rf $(DEBUG_MOD) && mkdir -p $(DEBUG_MOD)/kmod
+	cp Kbuild VERSION $(DEBUG_MOD)/
+	cp -R kmod/Kbuild kmod/*.c kmod/*.h kmod/uapi $(DEBUG_MOD)/kmod/
+	$(MAKE) -C $(DEBUG_DIR)/src M=$(DEBUG_MOD) W=1 modules
+	$(MAKE) vmtest VM_KVER=$$(cat $(DEBUG_DIR)/kver) \
+		VM_MODULE=$(DEBUG_MOD)/kmod/pciguard.ko VM_TIMEOUT=3600 \
+		VM_KERNEL="--kernel-root $(DEBUG_DIR)/root --append 'panic_on_warn=1 rig.kmemleak=1'" \
+		VM_LAST=leak_check.sh VM_DISK=$(CURDIR)/build/vm/debug-etc.img
 
 # Each boot prints its own closing "N passed, N failed" line.
 check-xen: all
@@ -196,4 +219,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module cli progs deps unit fuzz lint vmtest check-xen check demo clean
+.PHONY: all module cli progs deps unit fuzz lint vmtest check-debug check-xen check demo clean

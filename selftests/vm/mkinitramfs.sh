@@ -20,6 +20,9 @@
 #   --file SRC:DEST     extra file or directory copied to DEST in the image;
 #                       repeatable
 #   --init PATH         the /init to use (default: selftests/vm/init)
+#   --kroot DIR         take the kernel's modules from DIR/lib/modules/KVER
+#                       (a kernel built and installed there, as make
+#                       check-debug's) instead of /lib/modules/KVER
 #
 # Always included: static busybox (+ a symlink per applet), pci.ids,
 # selftests/vm/tests/ as /tests, selftests/vm/lib.sh as /tests/lib.sh,
@@ -38,6 +41,7 @@ KVER=${KVER:-}
 OUT=${OUT:-}
 BUILD_DIR=${BUILD_DIR:-$REPO/build/vm}
 INIT=$VM_DIR/init
+KROOT=
 DRIVERS=""
 IMAGE_MODULES=""
 # Newline-separated lists: paths may contain spaces, never newlines.
@@ -58,7 +62,7 @@ abs() {
 while [ $# -gt 0 ]; do
 	opt=$1
 	case $opt in
-	--kver | --out | --build-dir | --driver | --image-module | --module | --bin | --file | --init)
+	--kver | --out | --build-dir | --driver | --image-module | --module | --bin | --file | --init | --kroot)
 		[ $# -ge 2 ] || die "$opt needs an argument"
 		arg=$2
 		shift 2
@@ -89,18 +93,20 @@ while [ $# -gt 0 ]; do
 		esac
 		;;
 	--init) INIT=$(abs "$arg") ;;
+	--kroot) KROOT=$(abs "$arg") ;;
 	esac
 done
 BUILD_DIR=$(abs "$BUILD_DIR")
 
 if [ -z "$KVER" ]; then
-	KVER=$(for d in /lib/modules/*-amd64; do
-		[ -f "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"
+	KVER=$(for d in "$KROOT"/lib/modules/*; do
+		[ -f "$KROOT/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"
 	done | sort -V | tail -n 1)
-	[ -n "$KVER" ] || die "no kernel found (/lib/modules/*-amd64 with /boot/vmlinuz-*)"
+	[ -n "$KVER" ] || die "no kernel found ($KROOT/lib/modules/* with $KROOT/boot/vmlinuz-*)"
 fi
+# MODDIR is where the image keeps them; the host's copy is in $KROOT.
 MODDIR=/lib/modules/$KVER
-[ -d "$MODDIR" ] || die "$MODDIR does not exist"
+[ -d "$KROOT$MODDIR" ] || die "$KROOT$MODDIR does not exist"
 [ -f "$INIT" ] || die "init script $INIT not found"
 BUSYBOX=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
 # A dynamically linked busybox would need its libraries; insist on static.
@@ -130,13 +136,14 @@ done
 # copy_closure NAME: copy NAME's .ko and its dependency closure (as resolved
 # by the host's modprobe against KVER) preserving their paths.
 copy_closure() {
-	deps=$(modprobe -S "$KVER" --show-depends "$1" 2>&1) ||
+	deps=$(modprobe ${KROOT:+-d "$KROOT"} -S "$KVER" --show-depends "$1" 2>&1) ||
 		die "module $1 not found for $KVER: $deps"
 	echo "$deps" | while read -r kind path _; do
 		case $kind in
 		insmod)
-			mkdir -p "./$(dirname "$path")"
-			cp "$path" "./$path"
+			dest=./${path#"$KROOT"}
+			mkdir -p "$(dirname "$dest")"
+			cp "$path" "$dest"
 			;;
 		builtin) ;;
 		*) die "unexpected modprobe output for $1: $kind $path" ;;
@@ -165,7 +172,7 @@ if [ -n "$MODULES" ]; then
 fi
 
 for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -f "$MODDIR/$f" ] && cp "$MODDIR/$f" "./$MODDIR/$f"
+	[ -f "$KROOT$MODDIR/$f" ] && cp "$KROOT$MODDIR/$f" "./$MODDIR/$f"
 done
 depmod -b "$STAGE" "$KVER"
 

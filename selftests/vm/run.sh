@@ -16,7 +16,10 @@
 #   --timeout SECS   hard limit for the whole VM run (default 300)
 #   --kver KVER      guest kernel release (default: env KVER, else the
 #                    vermagic of the first --module, else the newest
-#                    /lib/modules/*-amd64 with a /boot/vmlinuz-*)
+#                    /lib/modules/* with a /boot/vmlinuz-*)
+#   --kernel-root DIR  boot DIR/boot/vmlinuz-KVER with the modules of
+#                    DIR/lib/modules/KVER instead of the installed kernel
+#                    (make check-debug's debug kernel, build/debug-kernel/root)
 #   --module KO      extra kernel module for /lib/modules/KVER/extra
 #   --bin EXE        extra executable for /usr/bin (with its libraries)
 #   --file SRC:DEST  extra file for the image

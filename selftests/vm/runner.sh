@@ -24,6 +24,7 @@ TOPOLOGY=reference
 SHELL_MODE=0
 TIMEOUT=
 OPT_KVER=
+KROOT=
 APPEND=
 AUTO=1
 MODULES=()
@@ -45,12 +46,14 @@ rig_parse_args() {
 			;;
 		esac
 		case $1 in
-		--topology | --timeout | --kver | --module | --bin | --file | --append)
+		--topology | --timeout | --kver | --kernel-root | --module | --bin | --file | --append)
 			[ $# -ge 2 ] || die "$1 needs an argument"
 			case $1 in
 			--topology) TOPOLOGY=$2 ;;
 			--timeout) TIMEOUT=$2 ;;
 			--kver) OPT_KVER=$2 ;;
+			--kernel-root) KROOT=$(cd "$2" 2>/dev/null && pwd) ||
+				die "--kernel-root $2: no such directory" ;;
 			--module) MODULES+=("$2") ;;
 			--bin) BINS+=("$2") ;;
 			--file) FILES+=("$2") ;;
@@ -98,7 +101,8 @@ rig_load_topology() {
 
 # rig_pick_kernel WHOSE: add the built module and CLI unless --no-auto or
 # given, then set KVER (--kver, $KVER, the first module's vermagic, the
-# newest installed) and KERNEL, and check every module was built for it.
+# newest installed) and KERNEL (KROOT/boot/vmlinuz-KVER: KROOT is empty
+# unless --kernel-root), and check every module was built for it.
 # WHOSE names the kernel in messages ("the guest kernel", "dom0's kernel").
 rig_pick_kernel() {
 	local m mv
@@ -119,12 +123,12 @@ rig_pick_kernel() {
 		KVER=$(modinfo -F vermagic "${MODULES[0]}" 2>/dev/null | awk '{print $1}') || KVER=
 	fi
 	if [ -z "$KVER" ]; then
-		KVER=$(for d in /lib/modules/*-amd64; do
-			[ -f "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"
+		KVER=$(for d in "$KROOT"/lib/modules/*; do
+			[ -f "$KROOT/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"
 		done | sort -V | tail -n 1)
 	fi
 	[ -n "$KVER" ] || die "no kernel found"
-	KERNEL=/boot/vmlinuz-$KVER
+	KERNEL=$KROOT/boot/vmlinuz-$KVER
 	[ -r "$KERNEL" ] || die "$KERNEL not readable"
 	for m in "${MODULES[@]}"; do
 		[ -f "$m" ] || die "--module $m: no such file"
@@ -140,6 +144,7 @@ rig_pick_kernel() {
 rig_image_args() {
 	local m b f
 
+	[ -z "$KROOT" ] || mkargs+=(--kroot "$KROOT")
 	for m in $TOPO_IMAGE_MODULES; do mkargs+=(--image-module "$m"); done
 	for m in "${MODULES[@]}"; do mkargs+=(--module "$m"); done
 	for b in jq lspci setpci "${BINS[@]}"; do mkargs+=(--bin "$b"); done
@@ -289,4 +294,4 @@ rig_verdict() {
 
 # The Linux kernel's own reports of trouble, for rig_verdict.
 # shellcheck disable=SC2034
-RIG_LINUX_CRASH_RE='Oops|BUG:|WARNING:|Kernel panic|general protection fault|UBSAN:|KASAN:|Call Trace:'
+RIG_LINUX_CRASH_RE='Oops|BUG:|WARNING:|Kernel panic|general protection fault|UBSAN:|KASAN:|Call Trace:|suspected memory leak|blocked for more than'

@@ -81,6 +81,7 @@ case " ${TOPO_QEMU_ARGS[*]} " in
 esac
 
 rig_pick_kernel "dom0's kernel"
+[ -z "$KROOT" ] || die "--kernel-root: the Xen rig boots the installed kernel only"
 
 # ---- images ----------------------------------------------------------------
 mkdir -p "$BUILD_DIR"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pciguard.h"
+#include "pcipath.h"
 
 /* Where sysfs is: PCIGUARD_SYSFS (for tests), else /sys. */
 const char *pg_sysfs(void)
@@ -63,14 +64,13 @@ bool pg_usb_bus_exists(int bus)
 
 /*
  * The PCI controller of USB bus @bus: the parent directory of its root hub
- * in the device tree. Return: 0, -ENOENT for no such bus, -ENODEV when the
- * controller is not a PCI device.
+ * in the device tree, as canonical text in @bdf. Return: 0, -ENOENT for no
+ * such bus, -ENODEV when the controller is not a PCI device.
  */
 int pg_usb_bus_controller(int bus, char *bdf, size_t len)
 {
 	char path[PATH_MAX], target[PATH_MAX];
 	struct pg_bdf b;
-	char *slash;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/bus/usb/devices/usb%d", pg_sysfs(), bus);
@@ -78,15 +78,9 @@ int pg_usb_bus_controller(int bus, char *bdf, size_t len)
 	if (n < 0)
 		return -ENOENT;
 	target[n] = '\0';
-	slash = strrchr(target, '/');
-	if (!slash)
+	if (pg_sysfs_parent_bdf(target, &b))
 		return -ENODEV;
-	*slash = '\0';
-	slash = strrchr(target, '/');
-	slash = slash ? slash + 1 : target;
-	if (pg_bdf_parse(slash, &b))
-		return -ENODEV;
-	snprintf(bdf, len, "%s", slash);
+	pg_bdf_format(bdf, len, &b);
 	return 0;
 }
 

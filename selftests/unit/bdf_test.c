@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit tests for kmod/bdf.c: the PCI address forms admins type and the
- * stable path. Table-driven; built with ASan and UBSan.
+ * stable path; and for userspace/pcipath.c: the address in a sysfs path.
+ * Table-driven; built with ASan and UBSan.
  */
 #include "bdf.h"
+#include "pcipath.h"
 #include "kselftest_harness.h"
 
 struct parse_case {
@@ -141,6 +143,53 @@ TEST(path_errors)
 	EXPECT_EQ(-EINVAL, pg_path_format(buf, sizeof(buf), 0, hops, 0));
 	EXPECT_EQ(-ENOSPC, pg_path_format(buf, sizeof(buf), 0, hops, 2));
 	EXPECT_EQ(-ENOSPC, pg_path_format(buf, 7, 0, hops, 1));
+}
+
+struct sysfs_case {
+	const char *target;
+	int ret;
+	struct pg_bdf want;
+};
+
+static const struct sysfs_case sysfs_cases[] = {
+	/* readlink of /sys/bus/usb/devices/usbN: a PCI xHCI, a bridge below. */
+	{ "../../../devices/pci0000:00/0000:00:14.0/usb1", 0,
+	  { 0, 0x00, 0x14, 0 } },
+	{ "../../../devices/pci0000:00/0000:00:1c.0/0000:06:00.0/usb3", 0,
+	  { 0, 0x06, 0x00, 0 } },
+	{ "../../../devices/pci10000:e0/10000:e1:00.3/usb2", 0,
+	  { 0x10000, 0xe1, 0x00, 3 } },
+	{ "0000:00:14.0/usb1", 0, { 0, 0x00, 0x14, 0 } },
+	/* Not below a PCI device: a virtual or platform host controller. */
+	{ "../../../devices/platform/dummy_hcd.0/usb3", -ENODEV, { 0 } },
+	{ "../../../devices/pci0000:00/usb1", -ENODEV, { 0 } },
+	{ "usb1", -ENODEV, { 0 } },
+	{ "/usb1", -ENODEV, { 0 } },
+	{ "", -ENODEV, { 0 } },
+	{ "../0000:00:14.0", -ENODEV, { 0 } },	/* the device itself */
+	{ "x/00000000000000000000:00:14.0/usb1", -ENODEV, { 0 } },
+};
+
+TEST(sysfs_parent_table)
+{
+	for (size_t i = 0; i < sizeof(sysfs_cases) / sizeof(sysfs_cases[0]);
+	     i++) {
+		const struct sysfs_case *c = &sysfs_cases[i];
+		struct pg_bdf out = { 0x5a5a5a5a, 0x5a, 0x5a, 0x5a };
+		int ret = pg_sysfs_parent_bdf(c->target, &out);
+
+		ASSERT_EQ(c->ret, ret) TH_LOG("case '%s'", c->target);
+		if (ret) {
+			EXPECT_EQ(0x5a5a5a5aU, out.domain);
+			EXPECT_EQ(0x5a, out.bus);
+			continue;
+		}
+		EXPECT_EQ(c->want.domain, out.domain) TH_LOG("case '%s'", c->target);
+		EXPECT_EQ(c->want.bus, out.bus) TH_LOG("case '%s'", c->target);
+		EXPECT_EQ(c->want.slot, out.slot) TH_LOG("case '%s'", c->target);
+		EXPECT_EQ(c->want.function, out.function)
+			TH_LOG("case '%s'", c->target);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -417,7 +417,8 @@ void pg_persist_note(const struct pg_bdf *bdfs, size_t n)
 int pg_persist_devices(struct pg_nl *nl, struct pg_persist *p,
 		       const struct pg_bdf *bdfs, size_t n, bool force)
 {
-	char before[PG_HIDE_STRING_MAX], act[PG_STORE_LINE_MAX];
+	char before[PG_HIDE_STRING_MAX], after[PG_HIDE_STRING_MAX];
+	char act[PG_STORE_LINE_MAX];
 	size_t i;
 
 	if (pg_store_hide_string(&p->store, before, sizeof(before)) < 0)
@@ -448,7 +449,7 @@ int pg_persist_devices(struct pg_nl *nl, struct pg_persist *p,
 		printf("%s: persistent: %s%s\n", d.bdf_str, act,
 		       force ? " (force)" : "");
 	}
-	if (pg_store_hide_string(&p->store, act, sizeof(act)) < 0) {
+	if (pg_store_hide_string(&p->store, after, sizeof(after)) < 0) {
 		pg_err("cannot save: more than %d persistent devices, and "
 		       "pciguard.hide= takes at most %d; forget some first",
 		       PG_HIDE_MAX_RULES, PG_HIDE_MAX_RULES);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hide.h"
 #include "policy.h"
 #include "store.h"
 
@@ -492,9 +493,11 @@ void pg_store_free(struct pg_store *s)
  * pg_store_hide_string() - every entry's address in hide= syntax
  * @s: the store
  * @buf: gets "(0000:01:00.0)(0000:02:00.0)", "" for no entries
- * @len: its size
+ * @len: its size; PG_HIDE_MAX_RULES * 18 + 1 always suffices
  *
- * Return: the length, or -ENOSPC.
+ * Return: the length, or -ENOSPC when @buf is too small or @s has more
+ * entries than the module's hide= takes (PG_HIDE_MAX_RULES): a longer list
+ * would make the module refuse to load at boot.
  */
 int pg_store_hide_string(const struct pg_store *s, char *buf, size_t len)
 {
@@ -505,6 +508,8 @@ int pg_store_hide_string(const struct pg_store *s, char *buf, size_t len)
 	if (!len)
 		return -ENOSPC;
 	buf[0] = '\0';
+	if (s->n > PG_HIDE_MAX_RULES)
+		return -ENOSPC;
 	for (i = 0; i < s->n; i++) {
 		pg_bdf_format(bdf, sizeof(bdf), &s->e[i].bdf);
 		n = snprintf(buf + used, len - used, "(%s)", bdf);

@@ -3,13 +3,17 @@
  * libFuzzer target for userspace/store.c: any bytes as the persistent
  * store's file. The promises checked: an error names a line of the input
  * and a non-empty message; a parsed store prints as text that parses back
- * to the same entries, and printing that again gives the same text.
+ * to the same entries, and printing that again gives the same text. Its
+ * pciguard.hide= list (what "pciguard cmdline" prints for early boot) is
+ * one the module takes, naming exactly the entries in order; a store with
+ * more entries than hide= holds gets -ENOSPC instead, whatever the buffer.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "persist.h"
 #include "store.h"
 
 #define CHECK(cond) do {						\
@@ -56,6 +60,33 @@ static void check_same(const struct pg_store *a, const struct pg_store *b)
 	}
 }
 
+static void check_hide_string(const struct pg_store *s)
+{
+	static char buf[4 * PG_HIDE_STRING_MAX];
+	struct pg_hide_list l;
+	int n;
+	size_t i;
+
+	n = pg_store_hide_string(s, buf, sizeof(buf));
+	if (s->n > PG_HIDE_MAX_RULES) {
+		CHECK(n == -ENOSPC);
+		return;
+	}
+	/* The callers' buffer holds any list hide= takes. */
+	CHECK(n >= 0 && (size_t)n == strlen(buf) &&
+	      (size_t)n < PG_HIDE_STRING_MAX);
+	CHECK(pg_hide_parse(buf, &l, NULL, 0) == 0);
+	CHECK(l.n == s->n);
+	for (i = 0; i < s->n; i++) {
+		const struct pg_bdf *b = &s->e[i].bdf;
+
+		CHECK(l.rules[i].domain == b->domain &&
+		      l.rules[i].bus == b->bus && l.rules[i].slot == b->slot &&
+		      l.rules[i].function == b->function);
+		CHECK(pg_hide_match(&l, b) == (int)i);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[PG_STORE_ERR_MAX], *text, *again;
@@ -77,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	check_same(&s, &t);
+	check_hide_string(&s);
 	again = pg_store_format(&t);
 	CHECK(again && !strcmp(text, again));
 	free(again);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hide.h"
 #include "kselftest_harness.h"
 #include "store.h"
 
@@ -224,6 +225,39 @@ TEST(put_find_del_hide_string)
 	EXPECT_EQ(NULL, pg_store_find(&s, &b));
 	ASSERT_EQ(28, pg_store_hide_string(&s, buf, sizeof(buf)));
 	EXPECT_STREQ("(0000:01:00.0)(0001:02:03.4)", buf);
+	pg_store_free(&s);
+}
+
+/*
+ * No more entries than hide= takes, however short their addresses: the
+ * module refuses to load with a longer list. The longest addresses of as
+ * many entries as it takes fit the callers' buffer.
+ */
+TEST(hide_string_limit)
+{
+	char buf[4 * (PG_HIDE_MAX_RULES * 18 + 1)];
+	struct pg_store s = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < PG_HIDE_MAX_RULES; i++) {
+		struct pg_bdf b = { 0xffffffff, i, i % 32, i % 8 };
+
+		ASSERT_NE(NULL, pg_store_put(&s, &b));
+	}
+	EXPECT_EQ(PG_HIDE_MAX_RULES * 18,
+		  pg_store_hide_string(&s, buf, PG_HIDE_MAX_RULES * 18 + 1));
+	pg_store_free(&s);
+
+	for (i = 0; i <= PG_HIDE_MAX_RULES; i++) {
+		struct pg_bdf b = { 0, 1, i / 8, i % 8 };
+
+		ASSERT_NE(NULL, pg_store_put(&s, &b));
+	}
+	EXPECT_EQ(-ENOSPC, pg_store_hide_string(&s, buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+	pg_store_del(&s, &s.e[0]);
+	EXPECT_EQ(PG_HIDE_MAX_RULES * 14,
+		  pg_store_hide_string(&s, buf, sizeof(buf)));
 	pg_store_free(&s);
 }
 

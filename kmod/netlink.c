@@ -12,6 +12,8 @@
  * (read, taken by the core) -> pg_custody_mutex -> device_lock. Nothing
  * here may load a module: see pg_give_back().
  */
+#include <linux/capability.h>
+#include <linux/netlink.h>
 #include <linux/pci.h>
 #include <net/genetlink.h>
 
@@ -735,6 +737,28 @@ out:
 	return ret;
 }
 
+/*
+ * Every request that changes custody carries GENL_ADMIN_PERM, for which
+ * the core wants CAP_NET_ADMIN; it must also have CAP_SYS_ADMIN, the
+ * capability the PCI core guards raw device access with (config space
+ * past the header, resource files): handing a device to a guest is more.
+ * Both count only in the initial user namespace (netlink_capable()), and
+ * the family is not netnsok, so requests from another network namespace
+ * never get here (-ENOENT). Only the core's own CAP_NET_ADMIN refusal
+ * comes without an extack message: it runs before this.
+ */
+static int pg_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	if ((ops->flags & GENL_ADMIN_PERM) &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "changing device custody needs CAP_SYS_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static const struct genl_ops pg_genl_ops[] = {
 	{
 		.cmd = PCIGUARD_CMD_DEV_GET,
@@ -791,6 +815,8 @@ static struct genl_family pg_genl_family __ro_after_init = {
 	.version = PCIGUARD_GENL_VERSION,
 	.module = THIS_MODULE,
 	.parallel_ops = true,
+	/* .netnsok stays false: PCI devices belong to the host, not a netns. */
+	.pre_doit = pg_nl_pre_doit,
 	.ops = pg_genl_ops,
 	.n_ops = ARRAY_SIZE(pg_genl_ops),
 	.mcgrps = pg_mcgrps,

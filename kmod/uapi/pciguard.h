@@ -18,6 +18,15 @@
  *    PCIGUARD_A_DEV_SLOT       u8   device (slot) number, 0..31
  *    PCIGUARD_A_DEV_FUNCTION   u8   function number, 0..7
  *
+ * Privileges: the family exists only in the initial network namespace
+ * (elsewhere every request, the lookup of the family included, fails with
+ * -ENOENT). DEV_GET, DEV_CHECK and the events group are open to every
+ * user there. The commands that change custody need CAP_SYS_ADMIN and
+ * CAP_NET_ADMIN in the initial user namespace, of the process that opened
+ * the socket and of the sender: without CAP_NET_ADMIN they fail with
+ * -EPERM and no message, without CAP_SYS_ADMIN with -EPERM and an extack
+ * message naming it. A refused request changes nothing.
+ *
  * PCIGUARD_CMD_DEV_GET
  *    do:   request carries the four naming attributes, all required. The
  *          reply is one PCIGUARD_CMD_DEV_GET message describing the device.
@@ -115,7 +124,7 @@
  *    attributes, PCIGUARD_A_DEV_BDF, PCIGUARD_A_DEV_STATE, the custody
  *    attributes above and the flag PCIGUARD_A_DEV_ABSENT.
  *
- * PCIGUARD_CMD_DEV_HIDE (needs CAP_NET_ADMIN)
+ * PCIGUARD_CMD_DEV_HIDE (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)
  *    do:   take devices into custody and quarantine them: each is unbound
  *          from its dom0 driver, pinned to pciguard with driver_override,
  *          has bus mastering turned off and is reset once. The request
@@ -128,7 +137,7 @@
  *          nest as the bad attribute, and changes nothing. Devices
  *          already in custody are left as they are.
  *
- * PCIGUARD_CMD_DEV_RELEASE (needs CAP_NET_ADMIN)
+ * PCIGUARD_CMD_DEV_RELEASE (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)
  *    do:   give devices back to dom0: each is reset (a failed reset refuses
  *          the request unless PCIGUARD_A_DEV_FORCE), the override cleared
  *          and the recorded driver bound (else whichever loaded dom0
@@ -162,7 +171,7 @@
  *          A bridge or non-endpoint target is refused with -EINVAL and
  *          the reason, as DEV_HIDE refuses it.
  *
- * PCIGUARD_CMD_DEV_ASSIGN (needs CAP_NET_ADMIN)
+ * PCIGUARD_CMD_DEV_ASSIGN (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)
  *    do:   hand devices to a guest backend. Targets as for DEV_HIDE;
  *          PCIGUARD_A_DEV_GUEST (required: 1 to 63 of [A-Za-z0-9_.-],
  *          starting with a letter or digit) names the guest;
@@ -185,14 +194,14 @@
  *          backend with the same options is left as it is; one assigned
  *          elsewhere or otherwise is refused.
  *
- * PCIGUARD_CMD_DEV_DETACH (needs CAP_NET_ADMIN)
+ * PCIGUARD_CMD_DEV_DETACH (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)
  *    do:   take devices back from their backend into quarantine (pinned to
  *          pciguard, reset). Targets as for DEV_HIDE; each must be
  *          assigned. A backend that gives a device up by other means (its
  *          unbind file) gets the same treatment: a device that comes back
  *          from a guest never goes to a dom0 driver by itself.
  *
- * PCIGUARD_CMD_DEV_VIOLATION (needs CAP_NET_ADMIN)
+ * PCIGUARD_CMD_DEV_VIOLATION (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)
  *    do:   report that an assigned device's backend does not apply the
  *          config-space policy pciguard asked for (the tool compares
  *          xen-pciback's permissive and quirks with the assignment). One

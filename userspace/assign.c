@@ -313,9 +313,13 @@ int assign_main(int argc, char **argv)
 	if (n < 0)
 		return -n;
 
-	/* A store that cannot be saved stops the command before it acts. */
+	/*
+	 * Who may not act is stopped first; a store that cannot be saved
+	 * stops the command before it acts.
+	 */
 	ret = PG_EXIT_ERR;
-	if ((persistent && pg_persist_open(&p, true)) || pg_nl_open(&nl) ||
+	if (pg_require_admin("assign", bdfs, n) ||
+	    (persistent && pg_persist_open(&p, true)) || pg_nl_open(&nl) ||
 	    pg_nl_dev_dump(nl, &list) ||
 	    pg_assign(nl, &list, guest, bdfs, n, &o, force, false))
 		goto out;
@@ -349,7 +353,8 @@ int detach_main(int argc, char **argv)
 	if (n < 0)
 		return -n;
 	ret = PG_EXIT_ERR;
-	if (pg_nl_open(&nl) || pg_nl_dev_dump(nl, &list))
+	if (pg_require_admin("detach", bdfs, n) || pg_nl_open(&nl) ||
+	    pg_nl_dev_dump(nl, &list))
 		goto out;
 	for (i = 0; i < n; i++) {
 		const struct pg_dev *d = pg_devlist_find(&list, &bdfs[i]);

@@ -242,8 +242,12 @@ int hide_main(int argc, char **argv)
 	n = ret;
 	ret = PG_EXIT_ERR;
 
-	/* A store that cannot be saved stops the command before it acts. */
-	if ((persistent && pg_persist_open(&p, true)) || pg_nl_open(&nl) ||
+	/*
+	 * Who may not act is stopped first; a store that cannot be saved
+	 * stops the command before it acts.
+	 */
+	if (pg_require_admin("hide", bdfs, n) ||
+	    (persistent && pg_persist_open(&p, true)) || pg_nl_open(&nl) ||
 	    pg_nl_dev_dump(nl, &list) ||
 	    pg_hide(nl, &list, bdfs, n, force, false))
 		goto out;

@@ -17,7 +17,6 @@
 
 #include "netlink.h"
 #include "pciguard.h"
-#include "pciguard.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -42,6 +41,47 @@ struct pg_xfer {
 	struct pg_check_res *check;	/* DEV_CHECK: results, in order */
 	size_t ncheck, maxcheck;
 };
+
+/*
+ * Is the module loaded? Then a family that does not resolve is out of
+ * sight: the family exists only in the initial network namespace.
+ */
+static bool module_loaded(void)
+{
+	char path[256], state[16] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/module/pciguard/initstate",
+		 pg_sysfs());
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(state, sizeof(state), f))
+		state[0] = '\0';
+	fclose(f);
+	return !strncmp(state, "live", 4);
+}
+
+/**
+ * pg_nl_other_netns() - is this process outside the initial network namespace?
+ *
+ * As far as the family tells: it does not resolve while the module is
+ * loaded. With the module not loaded, nothing can tell; that is a no.
+ *
+ * Return: true when it is.
+ */
+bool pg_nl_other_netns(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int family = -1;
+
+	if (!sk)
+		return false;
+	if (!genl_connect(sk))
+		family = genl_ctrl_resolve(sk, PCIGUARD_GENL_NAME);
+	nl_socket_free(sk);
+	return family < 0 && module_loaded();
+}
 
 int pg_nl_open(struct pg_nl **out)
 {
@@ -70,6 +110,15 @@ int pg_nl_open(struct pg_nl **out)
 	nl_socket_set_buffer_size(nl->sk, 1 << 20, 1 << 20);
 
 	nl->family = genl_ctrl_resolve(nl->sk, PCIGUARD_GENL_NAME);
+	if (nl->family < 0 && module_loaded()) {
+		pg_err("the pciguard module is loaded, but its netlink family "
+		       "exists only in the initial network namespace and this "
+		       "process runs in another one; run pciguard on the host "
+		       "(not under 'ip netns exec', 'unshare -n' or in a "
+		       "container)");
+		pg_nl_close(nl);
+		return -ENOENT;
+	}
 	if (nl->family < 0) {
 		pg_err("the pciguard kernel module is not loaded; load it with "
 		       "'modprobe pciguard' (or 'insmod kmod/pciguard.ko' from "
@@ -645,8 +694,13 @@ static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 		return ret;
 	}
 	if (ret == -EPERM) {
-		pg_err("cannot %s: permission denied; run it as root "
-		       "(it needs CAP_NET_ADMIN)", verb);
+		char why[320];
+
+		/* The CLI checked first: only the module knows why. */
+		snprintf(why, sizeof(why), "the module refused this process%s%s%s",
+			 x.extack[0] ? " (" : "", x.extack,
+			 x.extack[0] ? ")" : "");
+		pg_perm_denied(verb, bdfs, n, why);
 		free(offs);
 		return ret;
 	}

@@ -12,6 +12,7 @@
 struct pg_nl;
 
 int pg_nl_open(struct pg_nl **out);
+bool pg_nl_other_netns(void);
 void pg_nl_close(struct pg_nl *nl);
 int pg_nl_dev_get(struct pg_nl *nl, const struct pg_bdf *bdf,
 		  struct pg_dev *out);

@@ -32,6 +32,12 @@ int pg_load_devices(struct pg_devlist *list);
 int pg_parse_option(char *arg, struct pg_opts *o, const char *usage,
 		    const char *verb);
 
+/* privilege.c: who may change custody (pciguard(8), PRIVILEGES). */
+int pg_require_admin(const char *verb, const struct pg_bdf *bdfs, size_t n);
+void pg_perm_denied(const char *verb, const struct pg_bdf *bdfs, size_t n,
+		    const char *why);
+bool pg_may_admin(void);
+
 /* backend.c: modules and backend sysfs files around a handoff. */
 int pg_modprobe(const char *name);
 int pg_backend_prepare(uint32_t *backend);

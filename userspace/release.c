@@ -113,7 +113,7 @@ int release_main(int argc, char **argv)
 		return PG_EXIT_ERR;
 	}
 
-	if (pg_nl_open(&nl)) {
+	if (pg_require_admin("release", bdfs, n) || pg_nl_open(&nl)) {
 		free(bdfs);
 		return PG_EXIT_ERR;
 	}

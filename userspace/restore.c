@@ -357,7 +357,8 @@ int restore_main(int argc, char **argv)
 		return pg_usage_err(restore_usage, "restore: takes no "
 				    "devices; it restores every entry of %s/%s",
 				    pg_config_dir(), PG_STORE_FILE);
-	if (pg_persist_open(&p, false))
+	if ((!dry_run && pg_require_admin("restore", NULL, 0)) ||
+	    pg_persist_open(&p, false))
 		goto out;
 	if (!p.store.n) {
 		printf("restore: no entries in %s/%s\n", pg_config_dir(),
@@ -424,7 +425,7 @@ int forget_main(int argc, char **argv)
 	if (n < 0)
 		return -n;
 	ret = PG_EXIT_ERR;
-	if (pg_persist_open(&p, true))
+	if (pg_require_admin("forget", bdfs, n) || pg_persist_open(&p, true))
 		goto out;
 	for (i = 0; i < n; i++) {
 		char name[PG_BDF_STRLEN];

@@ -219,13 +219,13 @@ int show_main(int argc, char **argv)
 	ret = pg_nl_dev_get(nl, &bdf, &dev);
 	/*
 	 * Does xen-pciback apply what the device was assigned with? A
-	 * mismatch is reported to the module (root only), which counts it
+	 * mismatch is reported to the module (by an admin), which counts it
 	 * and sends a violation event once per distinct finding.
 	 */
 	violation[0] = '\0';
 	if (!ret && pg_xen_dom0())
 		pg_cfg_audit(&dev, violation, sizeof(violation));
-	if (!ret && violation[0] && !geteuid() &&
+	if (!ret && violation[0] && pg_may_admin() &&
 	    !pg_nl_dev_violation(nl, &bdf, violation))
 		ret = pg_nl_dev_get(nl, &bdf, &dev);
 	if (!ret && dev.multifunction)

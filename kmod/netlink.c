@@ -280,8 +280,11 @@ static struct pci_dev *pg_nl_get_pdev(struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_DOMAIN) ||
 	    GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_BUS) ||
 	    GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_SLOT) ||
-	    GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_FUNCTION))
+	    GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_FUNCTION)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "name the device with domain, bus, slot and function");
 		return ERR_PTR(-EINVAL);
+	}
 
 	devfn = PCI_DEVFN(nla_get_u8(attrs[PCIGUARD_A_DEV_SLOT]),
 			  nla_get_u8(attrs[PCIGUARD_A_DEV_FUNCTION]));
@@ -654,8 +657,11 @@ static int pg_nl_violation(struct genl_info *info, struct pg_target *t,
 static int pg_nl_dev_violation_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
-	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_VIOLATION))
+	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_VIOLATION)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "say what the backend does not apply (PCIGUARD_A_DEV_VIOLATION)");
 		return -EINVAL;
+	}
 	return pg_nl_dev_op(info, false, pg_nl_violation);
 }
 

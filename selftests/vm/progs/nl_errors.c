@@ -505,8 +505,9 @@ TEST_F(nl, missing_attribute_is_named)
 	put_u32(&self->r, PCIGUARD_A_DEV_DOMAIN, 0);
 	put_u8(&self->r, PCIGUARD_A_DEV_BUS, 0);
 	put_u8(&self->r, PCIGUARD_A_DEV_SLOT, 0);
-	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
-	EXPECT_EQ(-EINVAL, self->rep.error);
+	EXPECT_REFUSED(&self->r, -EINVAL,
+		       "pciguard: name the device with domain, bus, slot and function",
+		       NO_OFFS);
 	EXPECT_EQ(PCIGUARD_A_DEV_FUNCTION, self->rep.miss_type);
 }
 
@@ -1613,6 +1614,16 @@ TEST_F(nl, detach_rejects_other_attributes)
 	guest = put_guest(&self->r, "vm1");
 	EXPECT_REFUSED(&self->r, -EINVAL, "Unknown attribute type", guest);
 	EXPECT_STREQ("virtio-pci", driver_of(&nic));
+}
+
+TEST_F(nl, violation_without_finding)
+{
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_VIOLATION, 0);
+	put_target(&self->r, &nic);
+	EXPECT_REFUSED(&self->r, -EINVAL,
+		       "say what the backend does not apply (PCIGUARD_A_DEV_VIOLATION)",
+		       NO_OFFS);
+	EXPECT_EQ(PCIGUARD_A_DEV_VIOLATION, self->rep.miss_type);
 }
 
 TEST_F(nl, family_has_events_group)

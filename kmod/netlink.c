@@ -654,12 +654,28 @@ static int pg_nl_violation(struct genl_info *info, struct pg_target *t,
 				    info->extack);
 }
 
+/* Printable ASCII: the finding goes to the kernel log and to events. */
+static bool pg_nl_printable(const unsigned char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
 static int pg_nl_dev_violation_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
+	struct nlattr *what = info->attrs[PCIGUARD_A_DEV_VIOLATION];
+
 	if (GENL_REQ_ATTR_CHECK(info, PCIGUARD_A_DEV_VIOLATION)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "say what the backend does not apply (PCIGUARD_A_DEV_VIOLATION)");
+		return -EINVAL;
+	}
+	if (!pg_nl_printable(nla_data(what))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, what,
+				    "the finding must be printable ASCII: it goes to the kernel log");
 		return -EINVAL;
 	}
 	return pg_nl_dev_op(info, false, pg_nl_violation);

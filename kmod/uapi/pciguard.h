@@ -206,9 +206,11 @@
  *          config-space policy pciguard asked for (the tool compares
  *          xen-pciback's permissive and quirks with the assignment). One
  *          PCIGUARD_A_DEV_TARGET and PCIGUARD_A_DEV_VIOLATION, the
- *          finding. A finding that differs from the device's latest one
- *          is counted and sent as a PCIGUARD_EVENT_VIOLATION; the same
- *          finding again changes nothing.
+ *          finding, in printable ASCII (it is logged; anything else is
+ *          refused with -EINVAL). A finding that differs from the
+ *          device's latest one is counted and sent as a
+ *          PCIGUARD_EVENT_VIOLATION; the same finding again changes
+ *          nothing.
  * PCIGUARD_CMD_EVENT
  *    Sent to the multicast group PCIGUARD_MCGRP_EVENTS, never requested:
  *    PCIGUARD_A_DEV_EVENT (enum pciguard_event), PCIGUARD_A_DEV_TIMESTAMP

@@ -1626,6 +1626,41 @@ TEST_F(nl, violation_without_finding)
 	EXPECT_EQ(PCIGUARD_A_DEV_VIOLATION, self->rep.miss_type);
 }
 
+/* The finding is logged: a line break or an escape must not get there. */
+TEST_F(nl, violation_must_be_printable)
+{
+	static const char *const bad[] = {
+		"permissive\nWARNING: forged", "\x1b[2Jcleared", "tab\there",
+		"caf\xc3\xa9",
+	};
+	unsigned int i, what;
+
+	ASSERT_EQ(0, load_vfio());
+	ASSERT_EQ(0, assign(self->fd, self->family, &nic, "vm1", &self->rep))
+		TH_LOG("%s", self->rep.msg);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		init_req(&self->r, self->family, PCIGUARD_CMD_DEV_VIOLATION, 0);
+		put_target(&self->r, &nic);
+		what = put_attr(&self->r, PCIGUARD_A_DEV_VIOLATION, bad[i],
+				strlen(bad[i]) + 1);
+		EXPECT_REFUSED(&self->r, -EINVAL,
+			       "the finding must be printable ASCII: it goes to the kernel log",
+			       what, "finding %u", i);
+	}
+	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
+	EXPECT_EQ(NULL, reply_attr(&self->rep, PCIGUARD_A_DEV_VIOLATIONS));
+
+	init_req(&self->r, self->family, PCIGUARD_CMD_DEV_VIOLATION, 0);
+	put_target(&self->r, &nic);
+	put_attr(&self->r, PCIGUARD_A_DEV_VIOLATION, "permissive is on (~!)",
+		 sizeof("permissive is on (~!)"));
+	ASSERT_EQ(0, xfer(self->fd, &self->r, &self->rep));
+	EXPECT_EQ(0, self->rep.error) TH_LOG("%s", self->rep.msg);
+	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
+	EXPECT_EQ(1, reply_u32(&self->rep, PCIGUARD_A_DEV_VIOLATIONS));
+	/* The teardown detaches and releases it. */
+}
+
 TEST_F(nl, family_has_events_group)
 {
 	struct nlattr *groups, *g, *name, *id;

@@ -8,7 +8,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh \
 	custody.sh rebind.sh hide_param.sh check.sh assign.sh cfgwrite.sh \
-	privilege.sh unload.sh
+	privilege.sh nl_fuzz.sh unload.sh
 # A second boot: pciguard.hide= on the kernel command line, module loaded
 # before any driver (as an initramfs hook does).
 VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard"

@@ -13,7 +13,7 @@ VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh \
 # before any driver (as an initramfs hook does).
 VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard"
 # C programs the guest tests run, from selftests/vm/progs/NAME.c.
-PROGS = nl_errors nl_perm privdrop nl_fuzz
+PROGS = nl_errors nl_perm privdrop nl_fuzz concurrency
 PROG_BINS = $(addprefix build/progs/,$(PROGS))
 VM_BINS = --bin $(CURDIR)/userspace/pciguard $(foreach p,$(PROG_BINS),--bin $(CURDIR)/$(p))
 # make check-debug runs the same boots on its debug kernel: it sets the

@@ -1275,8 +1275,11 @@ static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
 		}
 		goto out;
 	}
-	for (i = 0; taken && i < n; i++)
-		taken[i] = !!new[i];
+	for (i = 0; i < n; i++) {
+		t[i].changed = !!new[i];
+		if (taken)
+			taken[i] = !!new[i];
+	}
 	memset(new, 0, n * sizeof(*new));
 out:
 	for (i = 0; new && i < n; i++)
@@ -1983,6 +1986,7 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 	}
 
 	for (i = 0; i < n; i++) {
+		t[i].changed = !skip[i];
 		if (skip[i])
 			continue;
 		spin_lock_irqsave(&pg_custody_lock, flags);

@@ -15,15 +15,18 @@ struct pg_custody_facts;
 struct pg_devinfo;
 
 /**
- * struct pg_target - one device named by a DEV_HIDE or DEV_RELEASE request
+ * struct pg_target - one device named by a request on target devices
  * @bdf: its address
  * @pdev: the device, with a reference; NULL when absent
  * @attr: the request's nest that named it, for the extack bad attribute
+ * @changed: set by a hide that took the device into custody, and by an
+ *	assign that handed it to the backend (not one assigned already)
  */
 struct pg_target {
 	struct pg_bdf bdf;
 	struct pci_dev *pdev;
 	const struct nlattr *attr;
+	bool changed;
 };
 
 /**

@@ -480,10 +480,50 @@ err:
 }
 
 /*
- * A request that acts on target devices: parse the targets (absent ones
- * too with @absent_ok), run @op on them, drop the references.
+ * The reply to a DEV_HIDE or DEV_ASSIGN that succeeded: per target, in
+ * request order, its address and whether this request changed it. The
+ * devices have moved already, so a reply that cannot be sent does not
+ * fail the request: the tool then falls back on what it saw before.
  */
-static int pg_nl_dev_op(struct genl_info *info, bool absent_ok,
+static void pg_nl_reply_targets(struct genl_info *info,
+				const struct pg_target *t, unsigned int n)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	unsigned int i;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put_reply(msg, info, &pg_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr)
+		goto err;
+	for (i = 0; i < n; i++) {
+		nest = nla_nest_start(msg, PCIGUARD_A_DEV_TARGET);
+		if (!nest ||
+		    nla_put_u32(msg, PCIGUARD_A_DEV_DOMAIN, t[i].bdf.domain) ||
+		    nla_put_u8(msg, PCIGUARD_A_DEV_BUS, t[i].bdf.bus) ||
+		    nla_put_u8(msg, PCIGUARD_A_DEV_SLOT, t[i].bdf.slot) ||
+		    nla_put_u8(msg, PCIGUARD_A_DEV_FUNCTION, t[i].bdf.function) ||
+		    (t[i].changed && nla_put_flag(msg, PCIGUARD_A_DEV_CHANGED)))
+			goto err;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_reply(msg, info);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+/*
+ * A request that acts on target devices: parse the targets (absent ones
+ * too with @absent_ok), run @op on them, drop the references. With
+ * @reply, a success is answered with pg_nl_reply_targets().
+ */
+static int pg_nl_dev_op(struct genl_info *info, bool absent_ok, bool reply,
 			int (*op)(struct genl_info *info, struct pg_target *t,
 				  unsigned int n))
 {
@@ -499,6 +539,8 @@ static int pg_nl_dev_op(struct genl_info *info, bool absent_ok,
 		return n;
 	}
 	ret = op(info, t, n);
+	if (!ret && reply)
+		pg_nl_reply_targets(info, t, n);
 	for (i = 0; i < n; i++)
 		pci_dev_put(t[i].pdev);
 	kfree(t);
@@ -514,7 +556,7 @@ static int pg_nl_hide(struct genl_info *info, struct pg_target *t,
 
 static int pg_nl_dev_hide_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return pg_nl_dev_op(info, false, pg_nl_hide);
+	return pg_nl_dev_op(info, false, true, pg_nl_hide);
 }
 
 static int pg_nl_release(struct genl_info *info, struct pg_target *t,
@@ -532,7 +574,7 @@ static int pg_nl_dev_release_doit(struct sk_buff *skb, struct genl_info *info)
 				   "releasing returns the device to dom0's drivers: say so with PCIGUARD_A_DEV_TO_HOST");
 		return -EINVAL;
 	}
-	return pg_nl_dev_op(info, true, pg_nl_release);
+	return pg_nl_dev_op(info, true, false, pg_nl_release);
 }
 
 /*
@@ -628,7 +670,7 @@ static int pg_nl_dev_assign_doit(struct sk_buff *skb, struct genl_info *info)
 				    "invalid guest name: use 1 to 63 of A-Z a-z 0-9 _ . -, starting with a letter or digit");
 		return -EINVAL;
 	}
-	return pg_nl_dev_op(info, false, pg_nl_assign);
+	return pg_nl_dev_op(info, false, true, pg_nl_assign);
 }
 
 static int pg_nl_detach(struct genl_info *info, struct pg_target *t,
@@ -639,7 +681,7 @@ static int pg_nl_detach(struct genl_info *info, struct pg_target *t,
 
 static int pg_nl_dev_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return pg_nl_dev_op(info, false, pg_nl_detach);
+	return pg_nl_dev_op(info, false, false, pg_nl_detach);
 }
 
 static int pg_nl_violation(struct genl_info *info, struct pg_target *t,
@@ -678,7 +720,7 @@ static int pg_nl_dev_violation_doit(struct sk_buff *skb,
 				    "the finding must be printable ASCII: it goes to the kernel log");
 		return -EINVAL;
 	}
-	return pg_nl_dev_op(info, false, pg_nl_violation);
+	return pg_nl_dev_op(info, false, false, pg_nl_violation);
 }
 
 static int pg_nl_put_result(struct sk_buff *skb, const struct pg_target *t,

@@ -135,7 +135,13 @@
  *          serves storage or display. All or nothing: a refused device
  *          fails the request, with the extack message and the offending
  *          nest as the bad attribute, and changes nothing. Devices
- *          already in custody are left as they are.
+ *          already in custody are left as they are. The reply carries one
+ *          PCIGUARD_A_DEV_TARGET nest per target, in request order, with
+ *          the four naming attributes and the flag PCIGUARD_A_DEV_CHANGED
+ *          when this request took the device; without it the device was
+ *          in custody already. Requests are serialised in the module, so
+ *          this says what the request did even when others act on the
+ *          same devices meanwhile; a look before the request cannot.
  *
  * PCIGUARD_CMD_DEV_RELEASE (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)
  *    do:   give devices back to dom0: each is reset (a failed reset refuses
@@ -192,7 +198,9 @@
  *          nothing; a failure during the handoff leaves every target in
  *          quarantine. A target already assigned to the same guest and
  *          backend with the same options is left as it is; one assigned
- *          elsewhere or otherwise is refused.
+ *          elsewhere or otherwise is refused. The reply is DEV_HIDE's,
+ *          with PCIGUARD_A_DEV_CHANGED on each target this request handed
+ *          to the backend (not on one that was assigned already).
  *
  * PCIGUARD_CMD_DEV_DETACH (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)
  *    do:   take devices back from their backend into quarantine (pinned to
@@ -449,6 +457,7 @@ enum pciguard_attrs_dev {
 	PCIGUARD_A_DEV_VIOLATIONS,
 	PCIGUARD_A_DEV_VIOLATION,
 	PCIGUARD_A_DEV_DSN,
+	PCIGUARD_A_DEV_CHANGED,
 
 	/* private: */
 	__PCIGUARD_A_DEV_MAX,

@@ -157,12 +157,15 @@ static int assign_grants_ok(const struct pg_bdf *bdfs, size_t n,
 
 /*
  * Say how @bdf was handed over (one line, or more with config grants
- * unless @quiet) and apply the policy the module recorded to pciback.
+ * unless @quiet) and apply the policy the module recorded to pciback; or,
+ * when the request did not move it (@changed 0), that it was assigned
+ * already. @changed -1: the module did not say, @before tells.
  * Return: 0, or -1 when the backend does not apply the device's policy.
  */
 static int assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
-		    const struct pg_dev *before, const struct pg_check_res *r,
-		    const struct pg_opts *o, bool quiet)
+		    const struct pg_dev *before, int changed,
+		    const struct pg_check_res *r, const struct pg_opts *o,
+		    bool quiet)
 {
 	char reset[96], g[32];
 	struct pg_dev d;
@@ -170,7 +173,10 @@ static int assigned(struct pg_nl *nl, const struct pg_bdf *bdf,
 
 	if (pg_nl_dev_get(nl, bdf, &d))
 		return -1;
-	if (before && before->state == PCIGUARD_STATE_ASSIGNED) {
+	/* An older module does not say whether this request moved it. */
+	if (changed < 0)
+		changed = !before || before->state != PCIGUARD_STATE_ASSIGNED;
+	if (!changed) {
 		if (!quiet)
 			printf("%s: already assigned to %s through %s\n",
 			       d.bdf_str, d.guest, pg_backend_name(d.backend));
@@ -227,12 +233,16 @@ int pg_assign(struct pg_nl *nl, const struct pg_devlist *list,
 {
 	struct pg_check_res *res;
 	unsigned int flags = 0;
+	int *changed;
 	int ret = -1;
 	size_t i;
 
 	res = calloc(n, sizeof(*res));
-	if (!res) {
+	changed = calloc(n, sizeof(*changed));
+	if (!res || !changed) {
 		pg_err("out of memory");
+		free(changed);
+		free(res);
 		return -1;
 	}
 	if (pg_backend_prepare(&o->backend) ||
@@ -246,14 +256,15 @@ int pg_assign(struct pg_nl *nl, const struct pg_devlist *list,
 	flags |= o->no_strict_reset ? PG_OP_NO_STRICT_RESET : 0;
 	flags |= o->permissive ? PG_OP_PERMISSIVE : 0;
 	if (pg_nl_dev_assign(nl, bdfs, n, guest, o->backend, flags, o->grants,
-			     o->ngrants))
+			     o->ngrants, changed))
 		goto out;
 	ret = 0;
 	for (i = 0; i < n; i++)
 		if (assigned(nl, &bdfs[i], pg_devlist_find(list, &bdfs[i]),
-			     &res[i], o, quiet))
+			     changed[i], &res[i], o, quiet))
 			ret = -1;
 out:
+	free(changed);
 	free(res);
 	return ret;
 }

@@ -174,25 +174,39 @@ int pg_hide(struct pg_nl *nl, const struct pg_devlist *list,
 	    const struct pg_bdf *bdfs, size_t n, bool force, bool quiet)
 {
 	char res[96];
+	int *changed;
 	size_t i;
+	int ret = -1;
 
+	changed = calloc(n, sizeof(*changed));
+	if (!changed) {
+		pg_err("out of memory");
+		return -1;
+	}
 	/* Check every device first: nothing changes unless all can go. */
 	if (pg_custody_precheck(list, bdfs, n, force, "hide") ||
-	    pg_nl_dev_hide(nl, bdfs, n, force ? PG_OP_FORCE : 0))
-		return -1;
+	    pg_nl_dev_hide(nl, bdfs, n, force ? PG_OP_FORCE : 0, changed))
+		goto out;
 
+	/*
+	 * What the module says it did, not @list: another command may have
+	 * moved the devices since (an older module does not say).
+	 */
 	for (i = 0; !quiet && i < n; i++) {
 		const struct pg_dev *before = pg_devlist_find(list, &bdfs[i]);
 		struct pg_dev d;
 
 		if (pg_nl_dev_get(nl, &bdfs[i], &d))
-			return -1;
-		if (before && before->state == PCIGUARD_STATE_ASSIGNED) {
+			goto out;
+		if (changed[i] < 0)
+			changed[i] = !before ||
+				     before->state == PCIGUARD_STATE_HOST;
+		if (!changed[i] && d.state == PCIGUARD_STATE_ASSIGNED) {
 			printf("%s: already in custody, assigned to %s\n",
 			       d.bdf_str, d.guest);
 			continue;
 		}
-		if (before && before->state != PCIGUARD_STATE_HOST) {
+		if (!changed[i]) {
 			printf("%s: already quarantined\n", d.bdf_str);
 			continue;
 		}
@@ -200,7 +214,10 @@ int pg_hide(struct pg_nl *nl, const struct pg_devlist *list,
 		printf("%s: quarantined (was %s; reset %s)\n", d.bdf_str,
 		       d.orig_driver[0] ? d.orig_driver : "not bound", res);
 	}
-	return 0;
+	ret = 0;
+out:
+	free(changed);
+	return ret;
 }
 
 int hide_main(int argc, char **argv)

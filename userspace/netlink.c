@@ -40,6 +40,9 @@ struct pg_xfer {
 	int got_one;
 	struct pg_check_res *check;	/* DEV_CHECK: results, in order */
 	size_t ncheck, maxcheck;
+	const struct pg_bdf *bdfs;	/* DEV_HIDE, DEV_ASSIGN: the targets, */
+	int *changed;			/* and whether the request moved each */
+	size_t ntargets;
 };
 
 /*
@@ -383,11 +386,61 @@ static void parse_check(struct nlattr *attrs, int len, struct pg_xfer *x)
 			parse_result(a, &x->check[x->ncheck++]);
 }
 
+/*
+ * A DEV_HIDE or DEV_ASSIGN reply: a PCIGUARD_A_DEV_TARGET nest per target,
+ * with PCIGUARD_A_DEV_CHANGED when the request moved it.
+ */
+static void parse_changed(struct nlattr *attrs, int len, struct pg_xfer *x)
+{
+	struct nlattr *nest, *a;
+	int rem, nrem;
+	size_t i;
+
+	nla_for_each_attr(nest, attrs, len, rem) {
+		struct pg_bdf bdf = { 0 };
+		int changed = 0;
+
+		if (nla_type(nest) != PCIGUARD_A_DEV_TARGET)
+			continue;
+		nla_for_each_nested(a, nest, nrem) {
+			switch (nla_type(a)) {
+			case PCIGUARD_A_DEV_DOMAIN:
+				bdf.domain = nla_get_u32(a);
+				break;
+			case PCIGUARD_A_DEV_BUS:
+				bdf.bus = nla_get_u8(a);
+				break;
+			case PCIGUARD_A_DEV_SLOT:
+				bdf.slot = nla_get_u8(a);
+				break;
+			case PCIGUARD_A_DEV_FUNCTION:
+				bdf.function = nla_get_u8(a);
+				break;
+			case PCIGUARD_A_DEV_CHANGED:
+				changed = 1;
+				break;
+			default:
+				break;
+			}
+		}
+		for (i = 0; i < x->ntargets; i++)
+			if (!memcmp(&x->bdfs[i], &bdf, sizeof(bdf)))
+				x->changed[i] = changed;
+	}
+}
+
 static int valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
 	struct pg_xfer *x = arg;
 	struct pg_dev dev;
+
+	if ((gnlh->cmd == PCIGUARD_CMD_DEV_HIDE ||
+	     gnlh->cmd == PCIGUARD_CMD_DEV_ASSIGN) && x->changed) {
+		parse_changed(genlmsg_attrdata(gnlh, 0),
+			      genlmsg_attrlen(gnlh, 0), x);
+		return NL_OK;
+	}
 
 	if (gnlh->cmd == PCIGUARD_CMD_DEV_CHECK && x->check) {
 		parse_check(genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0),
@@ -632,14 +685,20 @@ struct dev_op_extra {
 /*
  * A request on @n target devices (DEV_HIDE, _RELEASE, _CHECK, _ASSIGN,
  * _DETACH, _VIOLATION) with the PG_OP_* @flags and @e (may be NULL). On a refusal, print which device and why: the kernel
- * blames the target nest, whose offset we remember.
+ * blames the target nest, whose offset we remember. @changed (DEV_HIDE and
+ * DEV_ASSIGN, may be NULL) gets per target 1 when the request moved it, 0
+ * when it did not, -1 when the module does not say (older modules).
  */
 static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 		  const struct pg_bdf *bdfs, size_t n, unsigned int flags,
-		  const struct dev_op_extra *e, struct pg_check_res *res)
+		  const struct dev_op_extra *e, struct pg_check_res *res,
+		  int *changed)
 {
 	static const struct dev_op_extra none;
-	struct pg_xfer x = { .check = res, .maxcheck = res ? n : 0 };
+	struct pg_xfer x = {
+		.check = res, .maxcheck = res ? n : 0,
+		.bdfs = bdfs, .changed = changed, .ntargets = changed ? n : 0,
+	};
 	char name[PG_BDF_STRLEN];
 	uint32_t *offs;
 	struct nl_msg *msg;
@@ -648,6 +707,8 @@ static int dev_op(struct pg_nl *nl, uint8_t cmd, const char *verb,
 
 	if (!e)
 		e = &none;
+	for (i = 0; changed && i < n; i++)
+		changed[i] = -1;
 	offs = calloc(n ? n : 1, sizeof(*offs));
 	msg = new_request(nl, 0, cmd);
 	if (!offs || !msg)
@@ -727,29 +788,30 @@ nomem:
 }
 
 int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
-		   unsigned int flags)
+		   unsigned int flags, int *changed)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_HIDE, "hide", bdfs, n, flags, NULL,
-		      NULL);
+		      NULL, changed);
 }
 
 int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_RELEASE, "release", bdfs, n, flags,
-		      NULL, NULL);
+		      NULL, NULL, NULL);
 }
 
 int pg_nl_dev_check(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		    unsigned int flags, struct pg_check_res *res)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_CHECK, "check", bdfs, n, flags,
-		      NULL, res);
+		      NULL, res, NULL);
 }
 
 int pg_nl_dev_assign(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		     const char *guest, uint32_t backend, unsigned int flags,
-		     const struct pg_cfg_grant *grants, unsigned int ngrants)
+		     const struct pg_cfg_grant *grants, unsigned int ngrants,
+		     int *changed)
 {
 	struct dev_op_extra e = {
 		.guest = guest,
@@ -759,13 +821,13 @@ int pg_nl_dev_assign(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 	};
 
 	return dev_op(nl, PCIGUARD_CMD_DEV_ASSIGN, "assign", bdfs, n, flags,
-		      &e, NULL);
+		      &e, NULL, changed);
 }
 
 int pg_nl_dev_detach(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n)
 {
 	return dev_op(nl, PCIGUARD_CMD_DEV_DETACH, "detach", bdfs, n, 0, NULL,
-		      NULL);
+		      NULL, NULL);
 }
 
 /* Report a backend that does not apply @bdf's config-space policy. */
@@ -775,7 +837,7 @@ int pg_nl_dev_violation(struct pg_nl *nl, const struct pg_bdf *bdf,
 	struct dev_op_extra e = { .violation = what };
 
 	return dev_op(nl, PCIGUARD_CMD_DEV_VIOLATION, "report a violation of",
-		      bdf, 1, 0, &e, NULL);
+		      bdf, 1, 0, &e, NULL, NULL);
 }
 
 struct monitor_ctx {

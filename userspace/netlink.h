@@ -24,13 +24,19 @@ int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out);
 #define PG_OP_NO_STRICT_RESET	0x4
 #define PG_OP_PERMISSIVE	0x8
 
+/*
+ * pg_nl_dev_hide() and pg_nl_dev_assign() set @changed[i] (may be NULL) to
+ * 1 when the request took (hide) or handed over (assign) bdfs[i], 0 when
+ * it was so already, -1 when the module does not say.
+ */
 int pg_nl_dev_hide(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
-		   unsigned int flags);
+		   unsigned int flags, int *changed);
 int pg_nl_dev_release(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		      unsigned int flags);
 int pg_nl_dev_assign(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n,
 		     const char *guest, uint32_t backend, unsigned int flags,
-		     const struct pg_cfg_grant *grants, unsigned int ngrants);
+		     const struct pg_cfg_grant *grants, unsigned int ngrants,
+		     int *changed);
 int pg_nl_dev_violation(struct pg_nl *nl, const struct pg_bdf *bdf,
 			const char *what);
 int pg_nl_dev_detach(struct pg_nl *nl, const struct pg_bdf *bdfs, size_t n);

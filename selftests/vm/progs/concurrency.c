@@ -39,9 +39,17 @@
  * then assigns the ones not assigned; detach and release act on each),
  * whose time interval contains their timestamps, and whose preconditions
  * hold there (assign: the whole IOMMU group named, no device assigned to
- * another guest; detach: all assigned; release: all quarantined). Among
- * several candidates it takes the one that ends first. The model state
- * after the last event must be the devices' final state.
+ * another guest; detach: all assigned; release: all quarantined). Several
+ * operations may fit one run of events (two overlapping hides of one
+ * device; a hide and an assign that each could have taken it): the
+ * attribution must also agree with what each operation printed per
+ * device ("quarantined (was ...)" or "assigned to ..." only where it has
+ * events, "already ..." only where it has none; detach and release always
+ * act). A depth-first search finds such an attribution, pruned when an
+ * operation that says it moved a device ended before the next event. If
+ * there is none, the nearest one (the agreeing operation, else the one
+ * that ended first) is shown, and the disagreements are failures. The
+ * model state after the last event must be the devices' final state.
  *
  * Operations that changed nothing (an "already ..." success, a refusal, a
  * list) left no event. Each must be right in some state the devices were
@@ -50,9 +58,8 @@
  * running from S to E could see it if K's operation started before E and
  * K+1's ended after S. A refusal must name one of its devices and give a
  * reason that held for that device in such a state; a list must show each
- * device in such a state. Every success must report what the replay says
- * it did ("quarantined (was ...)" only for a device it took, "already
- * quarantined" only for one it did not).
+ * device in such a state; a success that changed nothing must have been
+ * legal, and a no-op, in such a state.
  */
 #include <errno.h>
 #include <poll.h>
@@ -342,6 +349,7 @@ struct op {
 	char guest[16];
 	bool named[MAX_DEV];
 	char *out;	/* unescaped */
+	bool says_changed;	/* succeeded, says it moved a device */
 	bool matched;
 };
 
@@ -372,15 +380,22 @@ static void result(bool pass, const char *fmt, ...)
 	putchar('\n');
 }
 
+/* A "DIAG" line; a command's output in it goes on the same line. */
 static void diag(const char *fmt, ...)
 {
+	static char buf[2 * OUT_MAX];
 	va_list ap;
+	char *p;
 
-	printf("DIAG\t");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	for (p = buf + strlen(buf); p > buf && p[-1] == '\n';)
+		*--p = '\0';
+	for (p = buf; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = '|';
+	printf("DIAG\t%s\n", buf);
 }
 
 /* Split @s at tabs into at most @max fields; return how many. */
@@ -720,15 +735,81 @@ static bool claims_agree(const struct op *o, const struct want *w, int n)
 	return true;
 }
 
-/* Attribute the events to operations; fill state[]. */
-static int replay(void)
+/* Did @o say it moved a device? (A detach or release always does.) */
+static bool claims_change(const struct op *o)
+{
+	return o->says_changed;
+}
+
+/* Give events @pos.. to @o (its @n events): fill state[pos + 1..]. */
+static void attribute(int i, int pos, int n)
+{
+	int k;
+
+	ops[i].matched = true;
+	for (k = pos; k < pos + n; k++) {
+		ev[k].op = i;
+		memcpy(state[k + 1], state[k], sizeof(state[0]));
+		apply(state[k + 1], &ev[k]);
+	}
+}
+
+static long search_steps;
+
+/*
+ * Attribute events @pos.. so that every operation whose report says it
+ * moved a device gets its events, and no other does: depth first over the
+ * operations that fit at each point, pruned when an operation that says
+ * it moved something ended before the next event. Gives up (false) after
+ * a million steps.
+ */
+static bool search(int pos)
 {
 	struct want w[3 * MAX_DEV];
-	char a[256], b[256];
-	int pos = 0, k, i, n, best, bad = 0;
-	bool agree, best_agrees = false;
+	int i, n;
 
-	memset(state[0], 0, sizeof(state[0]));
+	if (++search_steps > 1000000)
+		return false;
+	for (i = 0; i < nops; i++)
+		if (!ops[i].matched && claims_change(&ops[i]) &&
+		    (pos == nev || ops[i].t1 < ev[pos].ts))
+			return false;
+	if (pos == nev)
+		return true;
+	for (i = 0; i < nops; i++) {
+		struct op *o = &ops[i];
+
+		if (o->matched || !claims_change(o) || o->t0 > ev[pos].ts ||
+		    !legal(o, state[pos]))
+			continue;
+		n = effect(o, state[pos], w);
+		if (!n || !block_matches(o, pos, w, n) ||
+		    !claims_agree(o, w, n))
+			continue;
+		attribute(i, pos, n);
+		if (search(pos + n))
+			return true;
+		if (search_steps > 1000000)
+			return false;
+		o->matched = false;
+	}
+	return false;
+}
+
+/*
+ * Without an attribution that agrees with every report: one at a time,
+ * taking the operation whose report agrees, else the one that ended
+ * first; events none fits are reported and applied as they are.
+ */
+static int replay_greedy(void)
+{
+	struct want w[3 * MAX_DEV];
+	bool agree, best_agrees = false;
+	int pos = 0, i, n, best, bad = 0;
+	char a[256];
+
+	for (i = 0; i < nops; i++)
+		ops[i].matched = false;
 	while (pos < nev) {
 		best = -1;
 		for (i = 0; i < nops; i++) {
@@ -740,11 +821,6 @@ static int replay(void)
 			n = effect(o, state[pos], w);
 			if (!n || !block_matches(o, pos, w, n))
 				continue;
-			/*
-			 * Two operations may both fit (say, two overlapping
-			 * hides of one device): the one whose report agrees,
-			 * else the one that ended first.
-			 */
 			agree = claims_agree(o, w, n);
 			if (best < 0 || agree > best_agrees ||
 			    (agree == best_agrees && o->t1 < ops[best].t1)) {
@@ -759,22 +835,45 @@ static int replay(void)
 			     dev[ev[pos].d], ev[pos].guest,
 			     (long long)ev[pos].ts, a);
 			bad++;
+			ev[pos].op = -1;
 			memcpy(state[pos + 1], state[pos], sizeof(state[0]));
 			apply(state[pos + 1], &ev[pos]);
 			pos++;
 			continue;
 		}
-		ops[best].matched = true;
 		n = effect(&ops[best], state[pos], w);
-		for (k = pos; k < pos + n; k++) {
-			ev[k].op = best;
-			memcpy(state[k + 1], state[k], sizeof(state[0]));
-			apply(state[k + 1], &ev[k]);
-		}
-		describe(&ops[best], a, sizeof(a));
-		state_str(state[pos + n], b, sizeof(b));
-		diag("serial %d-%d: %s -> %s", pos, pos + n - 1, a, b);
+		attribute(best, pos, n);
 		pos += n;
+	}
+	return bad;
+}
+
+/* Attribute the events to operations; fill state[]. */
+static int replay(void)
+{
+	char a[256], b[256];
+	int pos, end, bad = 0;
+
+	int i;
+
+	for (i = 0; i < nops; i++)
+		ops[i].says_changed = ops[i].kind != K_LIST && !ops[i].rc &&
+				      !claims_agree(&ops[i], NULL, 0);
+	memset(state[0], 0, sizeof(state[0]));
+	if (!search(0)) {
+		diag("no attribution agrees with every report (%ld steps); "
+		     "the nearest one:", search_steps);
+		bad = replay_greedy();
+	}
+	for (pos = 0; pos < nev; pos = end) {
+		for (end = pos + 1; end < nev && ev[end].op == ev[pos].op &&
+		     ev[pos].op >= 0; end++)
+			;
+		if (ev[pos].op < 0)
+			continue;
+		describe(&ops[ev[pos].op], a, sizeof(a));
+		state_str(state[end], b, sizeof(b));
+		diag("serial %d-%d: %s -> %s", pos, end - 1, a, b);
 	}
 	return bad;
 }

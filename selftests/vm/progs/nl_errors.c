@@ -225,6 +225,21 @@ static long long reply_u32(struct reply *rep, int type)
 	return a ? (long long)*(unsigned int *)nla_payload(a) : -1;
 }
 
+/*
+ * The first PCIGUARD_A_DEV_TARGET nest of a DEV_HIDE or DEV_ASSIGN reply:
+ * 1 when it is flagged PCIGUARD_A_DEV_CHANGED, 0 when not, -1 with no
+ * such nest.
+ */
+static int reply_changed(struct reply *rep)
+{
+	struct nlattr *t = reply_attr(rep, PCIGUARD_A_DEV_TARGET);
+
+	if (!t)
+		return -1;
+	return !!find_attr(nla_payload(t), t->nla_len - NLA_HDRLEN,
+			   PCIGUARD_A_DEV_CHANGED);
+}
+
 /* CTRL_CMD_GETFAMILY for pciguard into @rep. Return: 0 or -1. */
 static int get_family(int fd, struct reply *rep)
 {
@@ -919,6 +934,8 @@ TEST_F(nl, hide_and_release_round_trip)
 	/* The same target twice counts once. */
 	ASSERT_EQ(0, hide(self->fd, self->family, &nic, 1, &self->rep))
 		TH_LOG("%s", self->rep.msg);
+	/* The reply says this request took it. */
+	EXPECT_EQ(1, reply_changed(&self->rep));
 	EXPECT_STREQ("pciguard", driver_of(&nic));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
 	EXPECT_EQ(PCIGUARD_STATE_QUARANTINED,
@@ -932,9 +949,10 @@ TEST_F(nl, hide_and_release_round_trip)
 	ASSERT_NE(NULL, a);
 	EXPECT_STREQ("pciguard", (char *)nla_payload(a));
 
-	/* Hiding it again changes nothing and succeeds. */
+	/* Hiding it again changes nothing, succeeds and says so. */
 	EXPECT_EQ(0, hide(self->fd, self->family, &nic, 0, &self->rep))
 		TH_LOG("%s", self->rep.msg);
+	EXPECT_EQ(0, reply_changed(&self->rep));
 	EXPECT_STREQ("pciguard", driver_of(&nic));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
 	a = reply_attr(&self->rep, PCIGUARD_A_DEV_ORIG_DRIVER);
@@ -1409,6 +1427,7 @@ TEST_F(nl, assign_and_detach_round_trip)
 	/* From dom0 straight to the guest: taken, reset, handed over. */
 	ASSERT_EQ(0, assign(self->fd, self->family, &nic, "vm1", &self->rep))
 		TH_LOG("%s", self->rep.msg);
+	EXPECT_EQ(1, reply_changed(&self->rep));
 	EXPECT_STREQ("vfio-pci", driver_of(&nic));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, &nic, &self->rep));
 	EXPECT_EQ(PCIGUARD_STATE_ASSIGNED,
@@ -1426,9 +1445,10 @@ TEST_F(nl, assign_and_detach_round_trip)
 	EXPECT_EQ(NULL, reply_attr(&self->rep, PCIGUARD_A_DEV_NO_STRICT_RESET));
 	EXPECT_EQ(0, reply_u32(&self->rep, PCIGUARD_A_DEV_RESET_ERRNO));
 
-	/* The same guest and backend again: left as it is. */
+	/* The same guest and backend again: left as it is, and said so. */
 	EXPECT_EQ(0, assign(self->fd, self->family, &nic, "vm1", &self->rep))
 		TH_LOG("%s", self->rep.msg);
+	EXPECT_EQ(0, reply_changed(&self->rep));
 	EXPECT_STREQ("vfio-pci", driver_of(&nic));
 
 	/* Another guest: refused, blaming the target. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -647,14 +648,28 @@ int pg_nl_dev_get(struct pg_nl *nl, const struct pg_bdf *bdf,
 
 int pg_nl_dev_dump(struct pg_nl *nl, struct pg_devlist *out)
 {
+	struct timespec wait = { 0, 0 };
 	int tries;
 
-	/* A dump that raced with hotplug or a (un)bind is taken again. */
-	for (tries = 0; tries < 5; tries++) {
+	/*
+	 * A dump that raced with hotplug or a (un)bind is taken again. Other
+	 * commands moving devices meanwhile (each move unbinds and binds
+	 * drivers) can interrupt several dumps in a row: wait before each
+	 * new try, 5 ms, then twice as long each time up to 320 ms, about
+	 * 4.5 s in all.
+	 */
+	for (tries = 0; tries < 20; tries++) {
 		struct pg_xfer x = { .list = out };
 		struct nl_msg *msg;
 		int ret;
 
+		if (tries) {
+			wait.tv_nsec = wait.tv_nsec ?
+				       wait.tv_nsec * 2 : 5 * 1000000L;
+			if (wait.tv_nsec > 320 * 1000000L)
+				wait.tv_nsec = 320 * 1000000L;
+			nanosleep(&wait, NULL);
+		}
 		pg_devlist_free(out);
 		msg = new_request(nl, NLM_F_DUMP, PCIGUARD_CMD_DEV_GET);
 		if (!msg)

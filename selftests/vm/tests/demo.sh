@@ -129,5 +129,12 @@ step 0 "forget: drop an entry, the device stays as it is" pciguard forget 02:00.
 pciguard forget "$virtio" >/dev/null
 pciguard detach "$virtio" >/dev/null && pciguard release --to-host "$virtio" >/dev/null
 
+say "18. Only root on the host changes custody; malformed requests are refused with a reason"
+step 1 "a user: refused before anything changes, with what is missing" privdrop --uid 1000 -- pciguard hide "$virtio"
+step 1 "root without CAP_SYS_ADMIN: refused the same way" privdrop --drop sys_admin -- pciguard hide "$virtio"
+step 1 "root in a container's network namespace: told why" privdrop --netns -- pciguard hide "$virtio"
+step 0 "a user may look, as with lspci" privdrop --uid 1000 -- pciguard show "$virtio"
+step 0 "2,000 random and malformed netlink requests: each answered or refused with a message" sh -c "nl_fuzz --count 2000 | grep -v '^#'"
+
 echo
 tap_end

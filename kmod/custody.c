@@ -41,6 +41,11 @@
  *    entry. The rebind watch and the config-write guard take it from a
  *    kprobe, so interrupts are off while it is held and nothing under it
  *    sleeps. Only a driver's dynids.lock and pg_event_lock nest inside it.
+ *    The bus notifier sets and clears an entry's @pdev under it alone,
+ *    without the mutex, when a device comes and goes: a device can leave
+ *    the bus at any point of an operation. So an operation under the mutex
+ *    reads @pdev only under this lock, and works on the devices it holds
+ *    references on (its targets), never on a @pdev read earlier.
  *    An entry's write policy (@cfg) is never changed in place: a new one
  *    is built outside the lock, swapped in under it, and the old one freed
  *    after.
@@ -75,7 +80,8 @@
  * struct pg_custody - a device address in custody
  * @node: in pg_custody_list
  * @bdf: the address
- * @pdev: the device there, with a reference; NULL while absent
+ * @pdev: the device there, with a reference; NULL while absent. Set and
+ *	cleared by the bus notifier (see Locking)
  * @state: enum pciguard_state
  * @releasing: a release or a rollback is unbinding pciguard; probe refuses
  * @gone: the device is being removed from the bus
@@ -269,14 +275,20 @@ static int pg_take(struct pci_dev *pdev)
 }
 
 /*
- * Give @c's device back to dom0: unbind pciguard, bind the recorded driver
- * (else any loaded driver that matches), clear the override and drop the
- * entry. The name of the driver bound afterwards goes to @bound.
+ * Give @c's device @pdev back to dom0: unbind pciguard, bind the recorded
+ * driver (else any loaded driver that matches), clear the override and
+ * drop the entry. The name of the driver bound afterwards goes to @bound.
+ *
+ * @pdev is the caller's reference (the request's target), not c->pdev: the
+ * bus notifier clears c->pdev without pg_custody_mutex when the device
+ * leaves the bus, which may happen at any point of a request. The driver
+ * core makes binding a removed device a no-op, so a device that left
+ * meanwhile ends with no driver and its entry dropped all the same.
  */
-static void pg_give_back(struct pg_custody *c, char *bound, size_t len)
+static void pg_give_back(struct pg_custody *c, struct pci_dev *pdev,
+			 char *bound, size_t len)
 {
 	char orig[PCIGUARD_DRIVER_NAME_MAX];
-	struct pci_dev *pdev = c->pdev;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pg_custody_lock, flags);
@@ -1263,7 +1275,7 @@ static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
 
 			if (!new[i])
 				continue;
-			pg_give_back(new[i], bound, sizeof(bound));
+			pg_give_back(new[i], t[i].pdev, bound, sizeof(bound));
 			new[i]->state = PCIGUARD_STATE_HOST;
 			pg_event_of(new[i], PCIGUARD_EVENT_RELEASED, &ev);
 			strscpy(ev.driver, bound, sizeof(ev.driver));
@@ -1533,7 +1545,7 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 
 	for (i = 0; i < n; i++) {
 		if (t[i].pdev) {
-			pg_give_back(c[i], bound, sizeof(bound));
+			pg_give_back(c[i], t[i].pdev, bound, sizeof(bound));
 		} else {
 			bound[0] = '\0';
 			spin_lock_irqsave(&pg_custody_lock, flags);
@@ -1609,14 +1621,15 @@ static int pg_backend_pick(u32 *backend, const char **name,
 }
 
 /*
- * Move @c's device, held by pciguard, to the driver @name through
- * driver_override. Return: 0 once @name holds it; else it is unbound and
- * pinned to @name, for pg_requarantine() to take back.
+ * Move @c's device @pdev (the caller's reference, see pg_give_back()),
+ * held by pciguard, to the driver @name through driver_override.
+ * Return: 0 once @name holds it; else it is unbound and pinned to @name,
+ * for pg_requarantine() to take back.
  */
-static int pg_hand_to(struct pg_custody *c, const char *name)
+static int pg_hand_to(struct pg_custody *c, struct pci_dev *pdev,
+		      const char *name)
 {
 	char bound[PCIGUARD_DRIVER_NAME_MAX];
-	struct pci_dev *pdev = c->pdev;
 	unsigned long flags;
 	int ret;
 
@@ -1640,12 +1653,12 @@ static int pg_hand_to(struct pg_custody *c, const char *name)
 }
 
 /*
- * Take @c's device back from whatever holds it (a backend, or nothing)
- * into quarantine; pciguard's probe resets it and reports it.
+ * Take @c's device @pdev (the caller's reference, see pg_give_back()) back
+ * from whatever holds it (a backend, or nothing) into quarantine;
+ * pciguard's probe resets it and reports it.
  */
-static void pg_requarantine(struct pg_custody *c)
+static void pg_requarantine(struct pg_custody *c, struct pci_dev *pdev)
 {
-	struct pci_dev *pdev = c->pdev;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pg_custody_lock, flags);
@@ -1664,15 +1677,16 @@ static int pg_par_requarantine(const struct pg_par *p, unsigned int i)
 {
 	struct pg_custody **c = p->ctx;
 
-	pg_requarantine(c[i]);
+	pg_requarantine(c[i], p->pdev[i]);
 	return 0;
 }
 
 /*
- * pg_requarantine() the present devices of @c but those @skip names (may
- * be NULL), at once; one by one, in reverse, when memory is short.
+ * pg_requarantine() the devices of @t (entries @c) but those @skip names
+ * (may be NULL), at once; one by one, in reverse, when memory is short.
  */
-static void pg_requarantine_all(struct pg_custody **c, unsigned int n,
+static void pg_requarantine_all(struct pg_custody **c,
+				const struct pg_target *t, unsigned int n,
 				const bool *skip)
 {
 	struct pg_par *par = pg_par_new(n, pg_par_requarantine, c);
@@ -1681,11 +1695,11 @@ static void pg_requarantine_all(struct pg_custody **c, unsigned int n,
 	if (!par) {
 		for (i = n; i-- > 0;)
 			if (!skip || !skip[i])
-				pg_requarantine(c[i]);
+				pg_requarantine(c[i], t[i].pdev);
 		return;
 	}
 	for (i = 0; i < n; i++)
-		par->pdev[i] = skip && skip[i] ? NULL : c[i]->pdev;
+		par->pdev[i] = skip && skip[i] ? NULL : t[i].pdev;
 	pg_par_domains(par);
 	pg_par_run(par);
 	pg_par_free(par);
@@ -1701,7 +1715,7 @@ static int pg_par_hand_to(const struct pg_par *p, unsigned int i)
 {
 	const struct pg_hand *h = p->ctx;
 
-	return pg_hand_to(h->c[i], h->name);
+	return pg_hand_to(h->c[i], p->pdev[i], h->name);
 }
 
 /* Caller holds pg_custody_mutex: the present entry of @pdev, or NULL. */
@@ -1943,8 +1957,16 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 	ret = pg_hide_locked(t, n, a->force, taken, extack);
 	if (ret)
 		goto out;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		c[i] = pg_entry_of(t[i].pdev);
+		if (!c[i]) {
+			/* Removed from the bus since: its entry is absent. */
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "the device left the bus; nothing was assigned");
+			ret = -ENODEV;
+			goto out;
+		}
+	}
 	/*
 	 * A device this request took into custody and reset cleanly on the
 	 * way in is not reset again.
@@ -1981,7 +2003,7 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 				    "the backend's driver would not take the device (the kernel log says why); every device of the request is in quarantine");
 	}
 	if (ret) {
-		pg_requarantine_all(c, n, skip);
+		pg_requarantine_all(c, t, n, skip);
 		goto out;
 	}
 
@@ -1990,6 +2012,18 @@ int pg_custody_assign(struct pg_target *t, unsigned int n,
 		if (skip[i])
 			continue;
 		spin_lock_irqsave(&pg_custody_lock, flags);
+		if (c[i]->pdev != t[i].pdev) {
+			/*
+			 * It left the bus during the handoff: the notifier
+			 * made the entry absent and quarantined, and so it
+			 * stays; an absent device is never assigned.
+			 */
+			spin_unlock_irqrestore(&pg_custody_lock, flags);
+			NL_SET_ERR_MSG_ATTR(extack, t[i].attr,
+					    "the device left the bus during the assign; its custody entry stays, absent");
+			ret = -ENODEV;
+			continue;
+		}
 		c[i]->state = PCIGUARD_STATE_ASSIGNED;
 		strscpy(c[i]->info.guest, a->guest, sizeof(c[i]->info.guest));
 		c[i]->info.backend = backend;
@@ -2075,7 +2109,7 @@ int pg_custody_detach(struct pg_target *t, unsigned int n,
 		}
 	}
 	/* The probe reports nothing while handing: the event comes below. */
-	pg_requarantine_all(c, n, NULL);
+	pg_requarantine_all(c, t, n, NULL);
 	pg_bus_reset_failed(t, n, c);
 	for (i = 0; i < n; i++) {
 		spin_lock_irqsave(&pg_custody_lock, flags);

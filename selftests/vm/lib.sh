@@ -237,3 +237,54 @@ step() {
 	[ "$_rc" -ne 0 ] && echo "(exit $_rc)"
 	check_eq "$_desc" "$_want" "$_rc"
 }
+
+# ---- QEMU's monitor (topologies with TOPO_MONITOR=1, run.sh --monitor) ----
+
+# qmp_cmd CMD...: run CMD on QEMU's monitor through the rig's relay on
+# ttyS2 (README: "QEMU's monitor"): "device_del ID", "device_add
+# DRIVER,id=ID,...", "info pci", for the topology's hot-pluggable ids.
+# Prints QEMU's reply. Return: 0, 1 when QEMU reported an error, 2 when
+# the relay refused the command or there is no relay.
+qmp_cmd() {
+	if [ -z "${_QMP_OPEN:-}" ]; then
+		if ! grep -q 'rig\.monitor=' /proc/cmdline || ! [ -c /dev/ttyS2 ]; then
+			echo "qmp_cmd: no monitor in this boot (run.sh --monitor)"
+			return 2
+		fi
+		stty -F /dev/ttyS2 raw -echo || return 2
+		exec 8<>/dev/ttyS2
+		_QMP_OPEN=1
+	fi
+	printf '%s\n' "$*" >&8
+	while IFS= read -r _l <&8; do
+		case $_l in
+		"# hp: end rc="*) return "${_l#\# hp: end rc=}" ;;
+		esac
+		printf '%s\n' "$_l"
+	done
+	return 2
+}
+
+# pci_gone BDF / pci_present BDF: is the device off / on the bus?
+pci_gone() {
+	[ ! -e "/sys/bus/pci/devices/$1" ]
+}
+pci_present() {
+	[ -e "/sys/bus/pci/devices/$1" ]
+}
+
+# hp_del ID BDF: device_del ID and wait (up to 30 s) until BDF has left
+# the guest's bus. Return: non-zero when either failed.
+hp_del() {
+	qmp_cmd "device_del $1" >/dev/null || return 1
+	wait_for 30 pci_gone "$2"
+}
+
+# hp_add BDF DEVICE_ADD_ARGS: device_add DEVICE_ADD_ARGS and wait (up to
+# 30 s) until BDF is on the guest's bus, with its driver bound, if any.
+hp_add() {
+	_bdf=$1
+	shift
+	qmp_cmd "device_add $*" >/dev/null || return 1
+	wait_for 30 pci_present "$_bdf"
+}

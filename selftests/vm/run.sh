@@ -5,7 +5,8 @@
 #
 # Usage: run.sh [--topology NAME] [--shell] [--timeout SECONDS] [--kver KVER]
 #               [--module KO]... [--bin EXE]... [--file SRC:DEST]...
-#               [--append ARGS] [--disk IMG | --disk-new IMG] [TEST...]
+#               [--append ARGS] [--disk IMG | --disk-new IMG] [--monitor]
+#               [TEST...]
 #
 #   TEST             script names in selftests/vm/tests/ (e.g. rig_smoke.sh),
 #                    run in order inside one VM boot
@@ -32,6 +33,9 @@
 #                    /etc/pciguard before the drivers load and unmounted
 #                    before power-off (kernel parameter rig.etc=pciguard-etc)
 #   --disk-new IMG   the same on a fresh file system: IMG is made anew
+#   --monitor        give the tests QEMU's monitor (device_del, device_add,
+#                    info pci) through ttyS2 and monitor-relay.py; on by
+#                    default when the topology sets TOPO_MONITOR=1
 #
 # Env: BUILD_DIR (default <repo>/build/vm), KVER, QEMU (qemu-system-x86_64).
 # Outputs: BUILD_DIR/console.log (ttyS0: kernel console), BUILD_DIR/tap.log
@@ -56,10 +60,16 @@ rig_extra_opt() { # OPTION VALUE
 	DISK=$2
 	[ "$1" = --disk ] || DISK_NEW=1
 }
+MONITOR=0
+args=()
+for a in "$@"; do
+	if [ "$a" = --monitor ]; then MONITOR=1; else args+=("$a"); fi
+done
 # shellcheck source-path=SCRIPTDIR source=runner.sh
 . "$VM_DIR/runner.sh"
-rig_parse_args "$@"
+rig_parse_args ${args[@]+"${args[@]}"}
 rig_load_topology
+[ "$TOPO_MONITOR" != 1 ] || MONITOR=1
 rig_pick_kernel "the guest kernel"
 
 # ---- the /etc/pciguard disk (--disk) -------------------------------------
@@ -98,15 +108,49 @@ BUILD_DIR=$BUILD_DIR "$VM_DIR/mkinitramfs.sh" "${mkargs[@]}"
 
 # ---- boot ----------------------------------------------------------------
 rig_boot_prepare 300
+
+# ---- QEMU's monitor for the tests (--monitor, TOPO_MONITOR=1) -------------
+# monitor-relay.py listens on two sockets that QEMU connects to: its QMP
+# monitor and the guest's ttyS2.  Unix socket paths are limited to 107
+# bytes, hence a short directory when BUILD_DIR is deep.
+relay=
+monitor_append=
+if [ "$MONITOR" = 1 ]; then
+	command -v python3 >/dev/null || die "--monitor needs python3"
+	MON_DIR=$BUILD_DIR
+	[ ${#MON_DIR} -lt 90 ] || MON_DIR=$(mktemp -d /tmp/rig-mon.XXXXXX)
+	MON_LOG=$BUILD_DIR/monitor.log
+	rm -f "$MON_LOG" "$MON_DIR/monitor.ready"
+	python3 "$VM_DIR/monitor-relay.py" --qmp "$MON_DIR/qmp.sock" \
+		--serial "$MON_DIR/hp.sock" --ids "$TOPO_HOTPLUG_IDS" \
+		--log "$MON_LOG" --ready "$MON_DIR/monitor.ready" &
+	relay=$!
+	for _ in $(seq 50); do
+		[ -e "$MON_DIR/monitor.ready" ] || sleep 0.1
+	done
+	[ -e "$MON_DIR/monitor.ready" ] || die "monitor-relay.py did not start"
+	RIG_QEMU_TAIL=(-chardev "socket,id=rigqmp,path=$MON_DIR/qmp.sock"
+		-mon "chardev=rigqmp,mode=control"
+		-chardev "socket,id=righp,path=$MON_DIR/hp.sock" -serial chardev:righp)
+	monitor_append=" rig.monitor=ttyS2"
+	echo "run.sh: --monitor: ttyS2 drives QEMU's monitor for ids: ${TOPO_HOTPLUG_IDS:-(none)}; log $MON_LOG"
+fi
 # no_timer_check: under TCG on a loaded host the kernel's check that the
 # timer interrupt works through the IO-APIC can time out and panic the boot
 # ("timer doesn't work through Interrupt-remapped IO-APIC"); every QEMU
 # guest image skips that check the same way.
-cmdline="console=ttyS0 no_timer_check $TOPO_APPEND panic=-1 oops=panic$disk_append$(rig_cmdline)"
+cmdline="console=ttyS0 no_timer_check $TOPO_APPEND panic=-1 oops=panic$disk_append$monitor_append$(rig_cmdline)"
 rig_boot "$KVER" "$QEMU" -accel tcg -M "$TOPO_MACHINE" -m "$TOPO_MEM" \
 	-smp "$TOPO_SMP" -nodefaults -no-reboot -display none \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
 	"${TOPO_QEMU_ARGS[@]}" "${disk_qemu[@]}"
+
+if [ -n "$relay" ]; then
+	# It ends when QEMU closes its sockets; it never outlives the run.
+	kill "$relay" 2>/dev/null || true
+	wait "$relay" 2>/dev/null || true
+	[ "$MON_DIR" = "$BUILD_DIR" ] || rm -rf "$MON_DIR"
+fi
 
 # ---- verdict ---------------------------------------------------------------
 rig_verdict guest "$CONSOLE_LOG" "$RIG_LINUX_CRASH_RE" "guest kernel"

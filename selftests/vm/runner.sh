@@ -31,6 +31,7 @@ MODULES=()
 BINS=()
 FILES=()
 TESTS=()
+RIG_QEMU_TAIL=()
 
 # rig_parse_args ARGS...: the options both rigs take.  An option named in
 # RIG_EXTRA_OPTS (with an argument) goes to rig_extra_opt OPTION VALUE,
@@ -95,6 +96,8 @@ rig_load_topology() {
 	TOPO_LOAD_MODULES=
 	TOPO_IMAGE_MODULES=
 	TOPO_QEMU_ARGS=()
+	TOPO_MONITOR=0
+	TOPO_HOTPLUG_IDS=
 	# shellcheck source-path=SCRIPTDIR source=topologies/reference.sh
 	. "$TOPO_FILE"
 }
@@ -183,7 +186,9 @@ rig_cmdline() {
 # rig_boot DESCRIPTION QEMU ARGS...: run QEMU with the console on its first
 # serial port (logged to CONSOLE_LOG; on stdio too with --shell) and the
 # TAP channel on the second (to TAP_LOG and stdout), under the timeout.
-# Sets qrc (QEMU's status; 124 or 137: timeout) and start and end.
+# The array RIG_QEMU_TAIL, if set, goes after those (a third serial port
+# is ttyS2 there).  Sets qrc (QEMU's status; 124 or 137: timeout) and
+# start and end.
 rig_boot() {
 	local desc=$1 reader
 	shift
@@ -197,6 +202,7 @@ rig_boot() {
 		qemu+=(-chardev "file,id=con,path=$CONSOLE_LOG" -serial chardev:con)
 	fi
 	qemu+=(-chardev "pipe,id=tap,path=$FIFO" -serial chardev:tap)
+	qemu+=("${RIG_QEMU_TAIL[@]}")
 
 	# TAP reader: the guest sets its port raw; drop any CR anyway.  In
 	# shell mode the terminal is raw too, so give it CRLF.

@@ -36,6 +36,8 @@ static int pg_bus_notify(struct notifier_block *nb, unsigned long action,
 		break;
 	case BUS_NOTIFY_REMOVED_DEVICE:
 		pg_custody_dev_removed(pdev);
+		/* Its custody entry, if any, is absent from now on. */
+		atomic_inc(&pg_bus_gen);
 		break;
 	case BUS_NOTIFY_UNBIND_DRIVER:
 		/* Called with the device lock held. */

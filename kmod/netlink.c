@@ -251,6 +251,9 @@ static int pg_nl_fill_dev(struct sk_buff *skb, struct pci_dev *pdev,
 	struct pg_devinfo info;
 	void *hdr;
 
+	/* Per message, before the facts: see pg_nl_dev_get_dumpit(). */
+	if (cb)
+		cb->seq = pg_bus_generation();
 	pg_devinfo_get(pdev, &info);
 	hdr = genlmsg_put(skb, portid, seq, &pg_genl_family, flags,
 			  PCIGUARD_CMD_DEV_GET);
@@ -355,13 +358,39 @@ out_put:
 	return ret;
 }
 
+/* Is a device at @bdf on the PCI bus list? */
+static bool pg_nl_on_bus(const struct pg_bdf *bdf)
+{
+	struct pci_dev *pdev;
+
+	bool found;
+
+	pdev = pci_get_domain_bus_and_slot(bdf->domain, bdf->bus,
+					   PCI_DEVFN(bdf->slot, bdf->function));
+	found = pdev;
+	pci_dev_put(pdev);
+	return found;
+}
+
 /* Absent custody entries, after the devices: cursor in cb->args[1]. */
 static int pg_nl_dump_absent(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pg_devinfo info;
 	void *hdr;
 
-	while (!pg_custody_absent(cb->args[1], &info)) {
+	for (;;) {
+		cb->seq = pg_bus_generation();
+		if (pg_custody_absent(cb->args[1], &info))
+			break;
+		/*
+		 * The driver core lists a new device on the bus before the
+		 * bus notifier gives custody its pci_dev: in between, the
+		 * device part of this dump may have reported it already.
+		 */
+		if (pg_nl_on_bus(&info.bdf)) {
+			cb->args[1]++;
+			continue;
+		}
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &pg_genl_family,
 				  NLM_F_MULTI, PCIGUARD_CMD_DEV_GET);
@@ -378,6 +407,12 @@ static int pg_nl_dump_absent(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * The generation is sampled before each message, so that a change
+ * between two messages, in one call or across calls, marks the next one
+ * NLM_F_DUMP_INTR: a device can leave the bus after the device part
+ * reported it and before the absent part does.
+ */
 static int pg_nl_dev_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {

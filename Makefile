@@ -81,6 +81,7 @@ vmtest: all $(PROG_BINS)
 		rig_disk.sh persist_changed.sh $(VM_LAST) || rc=1; \
 	$(VM_RUN) --topology many rig_disk.sh persist_many.sh $(VM_LAST) || rc=1; \
 	$(VM_RUN) concurrency.sh $(VM_LAST) || rc=1; \
+	$(VM_RUN) --topology hotplug hotplug.sh $(VM_LAST) || rc=1; \
 	exit $$rc
 
 # The debug kernel (scripts/debug-kernel.sh, selftests/vm/debug.config:

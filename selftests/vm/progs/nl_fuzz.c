@@ -216,7 +216,7 @@ struct msg {
 	size_t len;		/* bytes built */
 	size_t send_len;	/* bytes sent: len unless a header test says */
 	/* What the generator meant, for judging the answer. */
-	int want_targets;	/* DEV_CHECK: distinct targets, or -1 */
+	int want_targets;	/* CHECK, HIDE, ASSIGN: distinct targets, or -1 */
 	int want_dev;		/* DEV_GET do: the reply is for .want */
 	struct bdf want;
 	unsigned char b[MSG_MAX];
@@ -659,8 +659,11 @@ static void valid(int cmd)
 			;
 		distinct += j == i;
 	}
-	if (cmd == PCIGUARD_CMD_DEV_CHECK) {
+	/* CHECK answers per target; HIDE and ASSIGN too, when they succeed. */
+	if (cmd == PCIGUARD_CMD_DEV_CHECK || cmd == PCIGUARD_CMD_DEV_HIDE ||
+	    cmd == PCIGUARD_CMD_DEV_ASSIGN)
 		m.want_targets = distinct;
+	if (cmd == PCIGUARD_CMD_DEV_CHECK) {
 		if (chance(30))
 			put_flag(PCIGUARD_A_DEV_NO_STRICT_RESET);
 	}
@@ -1240,6 +1243,54 @@ static const char *check_check_msg(const void *attrs, size_t len,
 	return NULL;
 }
 
+/*
+ * A successful DEV_HIDE or DEV_ASSIGN: one TARGET nest per target, each with
+ * the four naming numbers of a device that is there and, if the request
+ * moved it, the flag CHANGED.
+ */
+static const char *check_moved_msg(const void *attrs, size_t len,
+				   const struct sent *s)
+{
+	const unsigned char *p = attrs;
+	size_t off = 0;
+	int n = 0;
+
+	while (off + NLA_HDRLEN <= len) {
+		const struct nlattr *a = (const void *)(p + off);
+		const struct nlattr *tb[PCIGUARD_A_DEV_MAX + 1];
+		const struct nlattr *changed;
+		struct bdf b;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > len - off)
+			return "attributes do not fill the message";
+		if (a->nla_type != (PCIGUARD_A_DEV_TARGET | NLA_F_NESTED))
+			return "not a target nest";
+		if (parse_attrs(a + 1, plen(a), tb, PCIGUARD_A_DEV_MAX))
+			return "target attributes do not fill the nest";
+		if (!tb[PCIGUARD_A_DEV_DOMAIN] || plen(tb[PCIGUARD_A_DEV_DOMAIN]) != 4 ||
+		    !tb[PCIGUARD_A_DEV_BUS] || plen(tb[PCIGUARD_A_DEV_BUS]) != 1 ||
+		    !tb[PCIGUARD_A_DEV_SLOT] || plen(tb[PCIGUARD_A_DEV_SLOT]) != 1 ||
+		    !tb[PCIGUARD_A_DEV_FUNCTION] || plen(tb[PCIGUARD_A_DEV_FUNCTION]) != 1)
+			return "target without its u32 domain and u8 bus, slot, function";
+		b.dom = *(const uint32_t *)pl(tb[PCIGUARD_A_DEV_DOMAIN]);
+		b.bus = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_BUS]);
+		b.slot = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_SLOT]);
+		b.fn = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_FUNCTION]);
+		if (!is_real(&b))
+			return "target that is not there";
+		changed = tb[PCIGUARD_A_DEV_CHANGED];
+		if (changed && plen(changed))
+			return "CHANGED is not a flag";
+		n++;
+		off += NLA_ALIGN(a->nla_len);
+	}
+	if (off != len)
+		return "attributes do not fill the message";
+	if (s->want_targets >= 0 && n != s->want_targets)
+		return "not one target nest per target";
+	return NULL;
+}
+
 static void take_err(struct pend *p, const struct nlmsghdr *h)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(h);
@@ -1307,6 +1358,9 @@ static void take(struct pend *p, const struct nlmsghdr *h)
 		why = check_dev_msg(attrs, alen, &p->s);
 	else if (g->cmd == PCIGUARD_CMD_DEV_CHECK)
 		why = check_check_msg(attrs, alen, &p->s);
+	else if (g->cmd == PCIGUARD_CMD_DEV_HIDE ||
+		 g->cmd == PCIGUARD_CMD_DEV_ASSIGN)
+		why = check_moved_msg(attrs, alen, &p->s);
 	else
 		why = "a reply from a command that has none";
 	if ((p->s.flags & NLM_F_DUMP) == NLM_F_DUMP &&
@@ -1409,15 +1463,20 @@ static int core_error(const struct sent *s, int err, int dump_running)
 }
 
 /* How many data messages a success must bring. */
+/* A successful do of @cmd answers with one message (else only an ack). */
+static int has_reply(int cmd)
+{
+	return cmd == PCIGUARD_CMD_DEV_GET || cmd == PCIGUARD_CMD_DEV_CHECK ||
+	       cmd == PCIGUARD_CMD_DEV_HIDE || cmd == PCIGUARD_CMD_DEV_ASSIGN;
+}
+
 static int data_ok(const struct sent *s, unsigned int n)
 {
 	if (!(s->flags & NLM_F_REQUEST))
 		return n == 0;
 	if (is_dump(s))
 		return n >= nreal;
-	if (s->cmd == PCIGUARD_CMD_DEV_GET || s->cmd == PCIGUARD_CMD_DEV_CHECK)
-		return n == 1;
-	return n == 0;
+	return n == (unsigned int)has_reply(s->cmd);
 }
 
 static void hexdump(const unsigned char *b, size_t n)
@@ -1449,8 +1508,8 @@ static enum res judge(struct pend *p, int dump_running, int partial,
 	} else if (!p->fin) {
 		if (dropped(s) ||
 		    (!(s->flags & NLM_F_REQUEST) && !(s->flags & NLM_F_ACK)) ||
-		    (!(s->flags & NLM_F_ACK) && is_mutating(s->cmd) && !is_dump(s) &&
-		     !p->ndata))
+		    (!(s->flags & NLM_F_ACK) && is_mutating(s->cmd) &&
+		     !has_reply(s->cmd) && !is_dump(s) && !p->ndata))
 			r = R_SILENT;
 		else if (!(s->flags & NLM_F_ACK) && !is_dump(s) && data_ok(s, p->ndata))
 			r = R_ANSWER;

@@ -90,6 +90,10 @@ vmtest: all $(PROG_BINS)
 # copy of kmod/; then every vmtest boot with panic_on_warn=1, ending in a
 # kmemleak scan that must be empty.  Not part of make check (README).
 DEBUG_DIR = $(CURDIR)/build/debug-kernel
+# RIG_VIRTIO_NET_INTX=1: virtio-net without MSI-X (selftests/vm/run.sh says
+# why: a lockdep report in 6.1's own virtio-net probe would turn lockdep
+# off before the suite starts).
+DEBUG_APPEND = panic_on_warn=1 rig.kmemleak=1
 DEBUG_MOD = $(DEBUG_DIR)/mod
 check-debug: all $(PROG_BINS)
 	scripts/debug-kernel.sh $(DEBUG_DIR)
@@ -97,9 +101,9 @@ check-debug: all $(PROG_BINS)
 	cp Kbuild VERSION $(DEBUG_MOD)/
 	cp -R kmod/Kbuild kmod/*.c kmod/*.h kmod/uapi $(DEBUG_MOD)/kmod/
 	$(MAKE) -C $(DEBUG_DIR)/src M=$(DEBUG_MOD) W=1 modules
-	$(MAKE) vmtest VM_KVER=$$(cat $(DEBUG_DIR)/kver) \
+	RIG_VIRTIO_NET_INTX=1 $(MAKE) vmtest VM_KVER=$$(cat $(DEBUG_DIR)/kver) \
 		VM_MODULE=$(DEBUG_MOD)/kmod/pciguard.ko VM_TIMEOUT=3600 \
-		VM_KERNEL="--kernel-root $(DEBUG_DIR)/root --append 'panic_on_warn=1 rig.kmemleak=1'" \
+		VM_KERNEL="--kernel-root $(DEBUG_DIR)/root --append '$(DEBUG_APPEND)'" \
 		VM_LAST=leak_check.sh VM_DISK=$(CURDIR)/build/vm/debug-etc.img
 
 # Each boot prints its own closing "N passed, N failed" line.

@@ -59,7 +59,7 @@ lint:
 
 # The VM boots the kernel the module was built against.
 # C selftests that run inside the VM.
-build/progs/%: selftests/vm/progs/%.c kmod/uapi/pciguard.h
+build/progs/%: selftests/vm/progs/%.c selftests/vm/progs/pcisysfs.h kmod/uapi/pciguard.h
 	scripts/ksrc.sh build/ksrc
 	mkdir -p build/progs
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \

@@ -35,6 +35,7 @@
 
 #include "kselftest_harness.h"
 #include "uapi/pciguard.h"
+#include "pcisysfs.h"
 
 #define BUFSZ 16384
 
@@ -301,21 +302,7 @@ static unsigned int put_target(struct req *r, const struct addr *d)
 /* The driver bound to @d, from sysfs, or "" when none. */
 static const char *driver_of(const struct addr *d)
 {
-	static char name[256];
-	char path[128], link[256];
-	const char *base;
-	ssize_t n;
-
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%04x:%02x:%02x.%x/driver",
-		 d->domain, d->bus, d->slot, d->function);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return "";
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	snprintf(name, sizeof(name), "%s", base ? base + 1 : link);
-	return name;
+	return pci_driver_name(d->domain, d->bus, d->slot, d->function);
 }
 
 /* DEV_GET @d into @rep. Return: 0, or the errno of the request. */

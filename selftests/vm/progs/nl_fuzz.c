@@ -64,6 +64,7 @@
 #include <unistd.h>
 
 #include "uapi/pciguard.h"
+#include "pcisysfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSG_MAX		32768
@@ -160,21 +161,7 @@ static struct bdf safe_bdf(void)
 
 static const char *driver_of(const struct bdf *d)
 {
-	static char name[256];
-	char path[128], link[256];
-	const char *base;
-	ssize_t n;
-
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%04x:%02x:%02x.%x/driver",
-		 d->dom, d->bus, d->slot, d->fn);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return "";
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	snprintf(name, sizeof(name), "%s", base ? base + 1 : link);
-	return name;
+	return pci_driver_name(d->dom, d->bus, d->slot, d->fn);
 }
 
 /* ------------------------------------------------------------- messages */

@@ -285,13 +285,29 @@ static int pg_cfg_proc_pre(struct kprobe *kp, struct pt_regs *regs)
 			       pg_cfg_proc_write);
 }
 
+/*
+ * Never called with a redirect (the pre-handler returns 1 then); its being
+ * there is what counts. An optimised kprobe (a jump, on kernels without
+ * kprobes on ftrace) ignores a pre-handler's change of the instruction
+ * pointer, so the guard would let every write through; the kprobe core
+ * never optimises a probe with a post-handler. On ftrace-based kprobes a
+ * post-handler makes the probe register as IPMODIFY, which is what a
+ * redirect is.
+ */
+static void pg_cfg_post(struct kprobe *kp, struct pt_regs *regs,
+			unsigned long flags)
+{
+}
+
 static struct kprobe pg_cfg_sysfs_kp = {
 	.pre_handler = pg_cfg_sysfs_pre,
+	.post_handler = pg_cfg_post,
 };
 
 static struct kprobe pg_cfg_proc_kp = {
 	.symbol_name = "proc_bus_pci_write",
 	.pre_handler = pg_cfg_proc_pre,
+	.post_handler = pg_cfg_post,
 };
 
 static bool pg_cfg_sysfs_on, pg_cfg_proc_on;

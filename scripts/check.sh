@@ -46,7 +46,7 @@ else
 	stage fuzz scripts/tap-run.sh fuzz "make -s -C selftests/fuzz run"
 	stage lint scripts/tap-run.sh lint scripts/lint.sh
 	stage install scripts/tap-run.sh install "make -s check-install"
-	stage vm rig_stage vm vmtest 8
+	stage vm rig_stage vm vmtest 7
 	stage xen rig_stage xen check-xen 2
 fi
 

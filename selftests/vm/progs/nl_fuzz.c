@@ -1185,8 +1185,19 @@ static const char *check_dev_msg(const void *attrs, size_t len,
 	return NULL;
 }
 
-static const char *check_check_msg(const void *attrs, size_t len,
-				   const struct sent *s)
+/* One nest of a reply: what a check result or a moved target must hold. */
+struct nest_kind {
+	int type;		/* the nest's attribute type */
+	const char *not_nest, *not_filled, *not_one_each;
+	const char *(*check)(const struct nlattr **tb);
+};
+
+/*
+ * A reply of nests of @k->type only, each passing @k->check, that fill the
+ * message, one per distinct target when @s says how many.
+ */
+static const char *check_nests(const void *attrs, size_t len,
+			       const struct sent *s, const struct nest_kind *k)
 {
 	const unsigned char *p = attrs;
 	size_t off = 0;
@@ -1195,88 +1206,87 @@ static const char *check_check_msg(const void *attrs, size_t len,
 	while (off + NLA_HDRLEN <= len) {
 		const struct nlattr *a = (const void *)(p + off);
 		const struct nlattr *tb[PCIGUARD_A_DEV_MAX + 1];
-		struct bdf b;
 		const char *why;
 
 		if (a->nla_len < NLA_HDRLEN || a->nla_len > len - off)
 			return "attributes do not fill the message";
-		if (a->nla_type != (PCIGUARD_A_DEV_RESULT | NLA_F_NESTED))
-			return "not a result nest";
+		if (a->nla_type != (k->type | NLA_F_NESTED))
+			return k->not_nest;
 		if (parse_attrs(a + 1, plen(a), tb, PCIGUARD_A_DEV_MAX))
-			return "result attributes do not fill the nest";
-		why = check_naming(tb, &b);
+			return k->not_filled;
+		why = k->check(tb);
 		if (why)
 			return why;
-		if (!is_real(&b))
-			return "result for a device that is not there";
-		if (!tb[PCIGUARD_A_DEV_ALLOWED] || plen(tb[PCIGUARD_A_DEV_ALLOWED]) != 1 ||
-		    *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_ALLOWED]) > 1)
-			return "no valid allowed";
-		if (!tb[PCIGUARD_A_DEV_RESET_USED] ||
-		    plen(tb[PCIGUARD_A_DEV_RESET_USED]) != 4 ||
-		    *(const uint32_t *)pl(tb[PCIGUARD_A_DEV_RESET_USED]) >= __PCIGUARD_RESET_MAX)
-			return "no valid reset method";
-		if (!tb[PCIGUARD_A_DEV_PROBLEMS] ||
-		    plen(tb[PCIGUARD_A_DEV_PROBLEMS]) != 4 ||
-		    *(const uint32_t *)pl(tb[PCIGUARD_A_DEV_PROBLEMS]) > 7)
-			return "no valid problems";
 		n++;
 		off += NLA_ALIGN(a->nla_len);
 	}
 	if (off != len)
 		return "attributes do not fill the message";
 	if (s->want_targets >= 0 && n != s->want_targets)
-		return "not one result per target";
+		return k->not_one_each;
+	return NULL;
+}
+
+/* A DEV_CHECK result: a present device, allowed, the reset, the problems. */
+static const char *check_result(const struct nlattr **tb)
+{
+	struct bdf b;
+	const char *why = check_naming(tb, &b);
+
+	if (why)
+		return why;
+	if (!is_real(&b))
+		return "result for a device that is not there";
+	if (!tb[PCIGUARD_A_DEV_ALLOWED] || plen(tb[PCIGUARD_A_DEV_ALLOWED]) != 1 ||
+	    *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_ALLOWED]) > 1)
+		return "no valid allowed";
+	if (!tb[PCIGUARD_A_DEV_RESET_USED] ||
+	    plen(tb[PCIGUARD_A_DEV_RESET_USED]) != 4 ||
+	    *(const uint32_t *)pl(tb[PCIGUARD_A_DEV_RESET_USED]) >= __PCIGUARD_RESET_MAX)
+		return "no valid reset method";
+	if (!tb[PCIGUARD_A_DEV_PROBLEMS] ||
+	    plen(tb[PCIGUARD_A_DEV_PROBLEMS]) != 4 ||
+	    *(const uint32_t *)pl(tb[PCIGUARD_A_DEV_PROBLEMS]) > 7)
+		return "no valid problems";
 	return NULL;
 }
 
 /*
- * A successful DEV_HIDE or DEV_ASSIGN: one TARGET nest per target, each with
- * the four naming numbers of a device that is there and, if the request
- * moved it, the flag CHANGED.
+ * A target of a successful DEV_HIDE or DEV_ASSIGN: the four naming numbers
+ * of a device that is there and, if the request moved it, the flag CHANGED.
  */
-static const char *check_moved_msg(const void *attrs, size_t len,
-				   const struct sent *s)
+static const char *check_moved(const struct nlattr **tb)
 {
-	const unsigned char *p = attrs;
-	size_t off = 0;
-	int n = 0;
+	const struct nlattr *changed = tb[PCIGUARD_A_DEV_CHANGED];
+	struct bdf b;
 
-	while (off + NLA_HDRLEN <= len) {
-		const struct nlattr *a = (const void *)(p + off);
-		const struct nlattr *tb[PCIGUARD_A_DEV_MAX + 1];
-		const struct nlattr *changed;
-		struct bdf b;
-
-		if (a->nla_len < NLA_HDRLEN || a->nla_len > len - off)
-			return "attributes do not fill the message";
-		if (a->nla_type != (PCIGUARD_A_DEV_TARGET | NLA_F_NESTED))
-			return "not a target nest";
-		if (parse_attrs(a + 1, plen(a), tb, PCIGUARD_A_DEV_MAX))
-			return "target attributes do not fill the nest";
-		if (!tb[PCIGUARD_A_DEV_DOMAIN] || plen(tb[PCIGUARD_A_DEV_DOMAIN]) != 4 ||
-		    !tb[PCIGUARD_A_DEV_BUS] || plen(tb[PCIGUARD_A_DEV_BUS]) != 1 ||
-		    !tb[PCIGUARD_A_DEV_SLOT] || plen(tb[PCIGUARD_A_DEV_SLOT]) != 1 ||
-		    !tb[PCIGUARD_A_DEV_FUNCTION] || plen(tb[PCIGUARD_A_DEV_FUNCTION]) != 1)
-			return "target without its u32 domain and u8 bus, slot, function";
-		b.dom = *(const uint32_t *)pl(tb[PCIGUARD_A_DEV_DOMAIN]);
-		b.bus = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_BUS]);
-		b.slot = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_SLOT]);
-		b.fn = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_FUNCTION]);
-		if (!is_real(&b))
-			return "target that is not there";
-		changed = tb[PCIGUARD_A_DEV_CHANGED];
-		if (changed && plen(changed))
-			return "CHANGED is not a flag";
-		n++;
-		off += NLA_ALIGN(a->nla_len);
-	}
-	if (off != len)
-		return "attributes do not fill the message";
-	if (s->want_targets >= 0 && n != s->want_targets)
-		return "not one target nest per target";
+	if (!tb[PCIGUARD_A_DEV_DOMAIN] || plen(tb[PCIGUARD_A_DEV_DOMAIN]) != 4 ||
+	    !tb[PCIGUARD_A_DEV_BUS] || plen(tb[PCIGUARD_A_DEV_BUS]) != 1 ||
+	    !tb[PCIGUARD_A_DEV_SLOT] || plen(tb[PCIGUARD_A_DEV_SLOT]) != 1 ||
+	    !tb[PCIGUARD_A_DEV_FUNCTION] || plen(tb[PCIGUARD_A_DEV_FUNCTION]) != 1)
+		return "target without its u32 domain and u8 bus, slot, function";
+	b.dom = *(const uint32_t *)pl(tb[PCIGUARD_A_DEV_DOMAIN]);
+	b.bus = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_BUS]);
+	b.slot = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_SLOT]);
+	b.fn = *(const uint8_t *)pl(tb[PCIGUARD_A_DEV_FUNCTION]);
+	if (!is_real(&b))
+		return "target that is not there";
+	if (changed && plen(changed))
+		return "CHANGED is not a flag";
 	return NULL;
 }
+
+static const struct nest_kind check_reply = {
+	PCIGUARD_A_DEV_RESULT, "not a result nest",
+	"result attributes do not fill the nest", "not one result per target",
+	check_result,
+};
+
+static const struct nest_kind moved_reply = {
+	PCIGUARD_A_DEV_TARGET, "not a target nest",
+	"target attributes do not fill the nest",
+	"not one target nest per target", check_moved,
+};
 
 static void take_err(struct pend *p, const struct nlmsghdr *h)
 {
@@ -1344,10 +1354,10 @@ static void take(struct pend *p, const struct nlmsghdr *h)
 	else if (g->cmd == PCIGUARD_CMD_DEV_GET)
 		why = check_dev_msg(attrs, alen, &p->s);
 	else if (g->cmd == PCIGUARD_CMD_DEV_CHECK)
-		why = check_check_msg(attrs, alen, &p->s);
+		why = check_nests(attrs, alen, &p->s, &check_reply);
 	else if (g->cmd == PCIGUARD_CMD_DEV_HIDE ||
 		 g->cmd == PCIGUARD_CMD_DEV_ASSIGN)
-		why = check_moved_msg(attrs, alen, &p->s);
+		why = check_nests(attrs, alen, &p->s, &moved_reply);
 	else
 		why = "a reply from a command that has none";
 	if ((p->s.flags & NLM_F_DUMP) == NLM_F_DUMP &&

@@ -87,21 +87,29 @@ check "the monitor listens" monitor_start "$ev"
 check "hp1: hide $B1" pciguard hide "$B1"
 check "hp2: hide $B2" pciguard hide "$B2"
 
+# out_and_back ID BDF DEVICE_ADD_ARGS KEY: cycle $i of a device in custody:
+# remove it (off the bus, listed absent and quarantined, its $i-th removed
+# event), put it back (bound to pciguard, listed present and quarantined);
+# failures go to KEY-prefixed fail keys (gone, absent, event, back, quar).
+out_and_back() {
+	hp_del "$1" "$2" || fail "${4}gone" "cycle $i: $2 still on the bus"
+	wait_for 2 listed_as "$2" "absent quarantined" ||
+		fail "${4}absent" "cycle $i: list says '$(listed "$2")'"
+	wait_for 5 events_reach removed "$2" "$i" ||
+		fail "${4}event" "cycle $i: $(ev_count removed "$2") removed events"
+	hp_add "$2" "$3" || fail "${4}back" "cycle $i: device_add failed or no $2"
+	wait_for 10 driver_is "$2" pciguard ||
+		fail "${4}quar" "cycle $i: driver '$(pci_driver "$2")'"
+	listed_as "$2" "present quarantined" ||
+		fail "${4}quar" "cycle $i: list says '$(listed "$2")'"
+}
+
 # ---- 1. quarantined ---------------------------------------------------------
 t0=$(cut -d. -f1 /proc/uptime)
 i=0
 while [ $i -lt "$CYCLES" ]; do
 	i=$((i + 1))
-	hp_del hp1 "$B1" || fail gone "cycle $i: $B1 still on the bus"
-	wait_for 2 listed_as "$B1" "absent quarantined" ||
-		fail absent "cycle $i: list says '$(listed "$B1")'"
-	wait_for 5 events_reach removed "$B1" $i ||
-		fail event "cycle $i: $(ev_count removed "$B1") removed events"
-	hp_add "$B1" "$A1" || fail back "cycle $i: device_add failed or no $B1"
-	wait_for 10 driver_is "$B1" pciguard ||
-		fail quar "cycle $i: driver '$(pci_driver "$B1")'"
-	listed_as "$B1" "present quarantined" ||
-		fail quar "cycle $i: list says '$(listed "$B1")'"
+	out_and_back hp1 "$B1" "$A1" ""
 done
 diag "quarantined: $CYCLES removals in $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 verdict gone "quarantined: every removal took $B1 off the bus"
@@ -120,16 +128,7 @@ while [ $i -lt "$CYCLES" ]; do
 	out=$(pciguard assign vm1 "$B2" $vfio 2>&1) ||
 		fail assign "cycle $i: $out"
 	driver_is "$B2" vfio-pci || fail assign "cycle $i: driver '$(pci_driver "$B2")'"
-	hp_del hp2 "$B2" || fail vgone "cycle $i: $B2 still on the bus"
-	wait_for 2 listed_as "$B2" "absent quarantined" ||
-		fail vabsent "cycle $i: list says '$(listed "$B2")'"
-	wait_for 5 events_reach removed "$B2" $i ||
-		fail vevent "cycle $i: $(ev_count removed "$B2") removed events"
-	hp_add "$B2" "$A2" || fail vback "cycle $i: device_add failed or no $B2"
-	wait_for 10 driver_is "$B2" pciguard ||
-		fail vquar "cycle $i: driver '$(pci_driver "$B2")'"
-	listed_as "$B2" "present quarantined" ||
-		fail vquar "cycle $i: list says '$(listed "$B2")'"
+	out_and_back hp2 "$B2" "$A2" v
 	[ "$(pg_json "$B2" .custody.assigned)" = null ] ||
 		fail vquar "cycle $i: still assigned: $(pg_json "$B2" .custody.assigned)"
 done

@@ -256,13 +256,33 @@ qmp_cmd() {
 		_QMP_OPEN=1
 	fi
 	printf '%s\n' "$*" >&8
-	while IFS= read -r _l <&8; do
+	# The relay answers within 30 s (a device_add waits that long for
+	# QEMU to finish a removal): no answer in 90 s means it is gone.
+	while IFS= read -r -t 90 _l <&8; do
 		case $_l in
 		"# hp: end rc="*) return "${_l#\# hp: end rc=}" ;;
 		esac
 		printf '%s\n' "$_l"
 	done
+	echo "qmp_cmd: no answer from the relay to '$*' within 90 s"
 	return 2
+}
+
+# wait_cmd SECS PID: wait for background command PID like "wait PID", but
+# when it is still running after SECS seconds print where it is in the
+# kernel (its stack, and with sysrq every blocked task on the console)
+# and return 125 first; it is then left running.
+_pid_gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+wait_cmd() {
+	if ! wait_for "$1" _pid_gone "$2"; then
+		diag "pid $2 ($(tr '\0' ' ' <"/proc/$2/cmdline" 2>/dev/null)) still runs after $1 s; its kernel stack:"
+		diag "$(cat "/proc/$2/stack" 2>/dev/null)"
+		echo w >/proc/sysrq-trigger 2>/dev/null
+		return 125
+	fi
+	wait "$2"
 }
 
 # pci_gone BDF / pci_present BDF: is the device off / on the bus?

@@ -152,7 +152,13 @@ fi
 # timer interrupt works through the IO-APIC can time out and panic the boot
 # ("timer doesn't work through Interrupt-remapped IO-APIC"); every QEMU
 # guest image skips that check the same way.
-cmdline="console=ttyS0 no_timer_check $TOPO_APPEND panic=-1 oops=panic$disk_append$monitor_append$(rig_cmdline)"
+# A run that times out gets a dump of the guest's tasks first (runner.sh,
+# rig_qemu_dump_on_timeout): an NMI that unknown_nmi_panic turns into a
+# panic printing tasks (0x1), locks held (0x8) and every CPU (0x40).
+HMP_DIR=$BUILD_DIR
+[ ${#HMP_DIR} -lt 90 ] || HMP_DIR=$(mktemp -d /tmp/rig-hmp.XXXXXX)
+RIG_HMP_SOCK=$HMP_DIR/hmp.sock
+cmdline="console=ttyS0 no_timer_check $TOPO_APPEND panic=-1 oops=panic unknown_nmi_panic panic_print=0x49$disk_append$monitor_append$(rig_cmdline)"
 rig_boot "$KVER" "$QEMU" -accel tcg -M "$TOPO_MACHINE" -m "$TOPO_MEM" \
 	-smp "$TOPO_SMP" -nodefaults -no-reboot -display none \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
@@ -164,6 +170,9 @@ if [ -n "$relay" ]; then
 	wait "$relay" 2>/dev/null || true
 	[ "$MON_DIR" = "$BUILD_DIR" ] || rm -rf "$MON_DIR"
 fi
+
+rm -f "$RIG_HMP_SOCK"
+[ "$HMP_DIR" = "$BUILD_DIR" ] || rm -rf "$HMP_DIR"
 
 # ---- verdict ---------------------------------------------------------------
 rig_verdict guest "$CONSOLE_LOG" "$RIG_LINUX_CRASH_RE" "guest kernel"

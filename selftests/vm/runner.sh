@@ -183,6 +183,52 @@ rig_cmdline() {
 	printf '%s' "$APPEND"
 }
 
+# rig_qemu_dump_on_timeout QEMU ARGS...: run QEMU (its human monitor on
+# RIG_HMP_SOCK) for at most TIMEOUT seconds.  When that runs out, first
+# send the guest an NMI: with unknown_nmi_panic and panic_print on its
+# command line it panics and prints every task's stack, the locks held and
+# every CPU's backtrace to the console, so that a hang says where it hangs
+# (a task waiting for a serial port or in a killable sleep never trips the
+# hung-task detector).  panic=-1 with -no-reboot then ends QEMU; it is
+# killed 60 s later if not.  Returns QEMU's status, or 124 on timeout.
+rig_qemu_dump_on_timeout() {
+	local qpid watcher rc=0 fired=$BUILD_DIR/timeout.fired
+
+	rm -f "$fired"
+	"$@" </dev/null &
+	qpid=$!
+	(
+		sleep "$TIMEOUT" &
+		# Killed when QEMU ends in time: take the sleep along.
+		trap 'kill $! 2>/dev/null; exit 0' TERM
+		wait $!
+		: >"$fired"
+		echo "run.sh: ${TIMEOUT}s are up: NMI to the guest for a dump of its tasks"
+		python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b"nmi\n")
+time.sleep(1)' "$RIG_HMP_SOCK" || true
+		for _ in $(seq 60); do
+			kill -0 "$qpid" 2>/dev/null || exit 0
+			sleep 1
+		done
+		kill "$qpid" 2>/dev/null
+		sleep 10
+		kill -9 "$qpid" 2>/dev/null
+	) &
+	watcher=$!
+	wait "$qpid" || rc=$?
+	kill "$watcher" 2>/dev/null || true
+	wait "$watcher" 2>/dev/null || true
+	if [ -e "$fired" ]; then
+		rm -f "$fired"
+		return 124
+	fi
+	return "$rc"
+}
+
 # rig_boot DESCRIPTION QEMU ARGS...: run QEMU with the console on its first
 # serial port (logged to CONSOLE_LOG; on stdio too with --shell) and the
 # TAP channel on the second (to TAP_LOG and stdout), under the timeout.
@@ -221,6 +267,9 @@ rig_boot() {
 		timeout --foreground -k 10 "$TIMEOUT" "${qemu[@]}" || qrc=$?
 	elif [ "$SHELL_MODE" = 1 ]; then
 		"${qemu[@]}" || qrc=$?
+	elif [ -n "${RIG_HMP_SOCK:-}" ]; then
+		rig_qemu_dump_on_timeout "${qemu[@]}" -monitor \
+			"unix:$RIG_HMP_SOCK,server=on,wait=off" || qrc=$?
 	else
 		timeout -k 10 "$TIMEOUT" "${qemu[@]}" </dev/null || qrc=$?
 	fi

@@ -187,7 +187,8 @@ while [ $i -lt "$CYCLES" ]; do
 	fi
 	! kill -0 $pid 2>/dev/null || n_overlap=$((n_overlap + 1))
 	hp_del hp1 "$B1" || fail rgone "cycle $i ($op): $B1 still on the bus"
-	wait $pid
+	# A release or hide takes seconds at most, even with a failing reset.
+	wait_cmd 120 $pid
 	rc=$?
 	[ "$rc" -le 1 ] || fail rcmd "cycle $i ($op): exit $rc: $(cat /tmp/hotplug.op)"
 	[ "$rc" -eq 0 ] || n_cmdfail=$((n_cmdfail + 1))
@@ -282,13 +283,17 @@ while [ $i -lt "$CYCLES" ]; do
 		fail dback "cycle $i: $B3 driver '$(pci_driver "$B3")'"
 done
 touch /tmp/hotplug.stop
-wait $d1 $d2
+for d in $d1 $d2; do
+	wait_cmd 60 "$d"
+	[ $? -ne 125 ] || fail dstop "loop $d did not stop"
+done
 diag "mid-dump: $CYCLES removals of two devices in $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 for d in all show; do
 	diag "  $d: $(cat /tmp/hotplug.dump.$d.runs) runs," \
 		"$(cat /tmp/hotplug.dump.$d.retry 2>/dev/null | wc -l) refused as \"kept changing\"," \
 		"$(cat /tmp/hotplug.dump.$d.leaving 2>/dev/null | wc -l) as \"no PCI device\" while it left"
 done
+verdict dstop "mid-dump: both dump loops stopped when asked"
 verdict dgone "mid-dump: every removal took the device off the bus"
 verdict devent "mid-dump: every removal of $B2 sent a removed event"
 verdict dabsent "mid-dump: $B2 listed absent, $B3 not listed, while removed"

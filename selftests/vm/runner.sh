@@ -293,7 +293,11 @@ rig_verdict() {
 	local passed skipped skip_all failed rig_fail summary
 
 	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
-		problems+=("timeout: the VM did not finish within ${TIMEOUT}s")
+		if [ -n "${RIG_HMP_SOCK:-}" ]; then
+			problems+=("timeout: the VM did not finish within ${TIMEOUT}s (the console log ends in a dump of the guest's tasks)")
+		else
+			problems+=("timeout: the VM did not finish within ${TIMEOUT}s")
+		fi
 	elif [ "$qrc" -ne 0 ]; then
 		problems+=("QEMU exited with status $qrc")
 	fi
@@ -335,7 +339,10 @@ rig_verdict() {
 		echo "run.sh: FAIL: $p"
 	done
 	if [ -n "$crash_lines" ]; then
-		echo "$crash_lines" | head -n 40 | sed 's/^/  console: /'
+		# The first lines, without the "Call Trace:" of every task
+		# of a dump (a timeout's NMI prints all of them).
+		echo "$crash_lines" | awk '!/Call Trace:$/ || !seen++' |
+			head -n 40 | sed 's/^/  console: /'
 	elif ! grep -qx '# rig: done' "$TAP_LOG"; then
 		echo "run.sh: last console lines:"
 		tail -n 15 "$CONSOLE_LOG" | tr -d '\r' | sed 's/^/  console: /'

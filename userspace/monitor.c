@@ -16,7 +16,9 @@ static const char monitor_usage[] =
 	"\n"
 	"Print pciguard's events as they happen, one per line, with a\n"
 	"timestamp: devices quarantined, refused rebinds (and which driver\n"
-	"tried), releases to dom0, devices removed from the bus.\n"
+	"tried), releases to dom0, devices removed from the bus, handoffs to\n"
+	"a guest and back, refused config writes, backend violations, and\n"
+	"events lost (pciguard(8), EVENTS).\n"
 	"  -j, --json     one JSON object per line (see pciguard(8))\n"
 	"  -c, --count N  exit after N events\n";
 

@@ -140,6 +140,19 @@ int release_main(int argc, char **argv)
 				       "pciguard's custody", name);
 			goto out;
 		}
+		/*
+		 * The module refuses this too, but only after xl ran below:
+		 * for an assigned device no guest runs with, Xen holds it in
+		 * its quarantine and "xl pci-assignable-remove" would
+		 * unbind it from pciback, back to quarantine, where the
+		 * release would find it and let it go without a detach.
+		 */
+		if (d->state == PCIGUARD_STATE_ASSIGNED) {
+			pg_err("cannot release %s: device is assigned to a "
+			       "guest: detach it first, it comes back to "
+			       "quarantine", name);
+			goto out;
+		}
 	}
 
 	/*

@@ -102,6 +102,13 @@ check "xl destroy $GUEST" guest_destroy "$GUEST"
 check_eq "  the device stays with pciback for the next start" pciback "$(pci_driver $BDF)"
 check_eq "  still assigned to $GUEST" "$GUEST" "$(pg_json $BDF .custody.assigned.guest)"
 check_eq "  no guest holds it" null "$(pg_json $BDF .xen_holder)"
+out=$(pciguard release --to-host "$BDF" 2>&1)
+check_eq "release of the idle assigned device is refused (exit 1)" 1 "$?"
+check_eq "  saying to detach it" \
+	"pciguard: cannot release $BDF: device is assigned to a guest: detach it first, it comes back to quarantine" \
+	"$out"
+check_eq "  still with pciback, assigned" "pciback $GUEST" \
+	"$(pci_driver $BDF) $(pg_json $BDF .custody.assigned.guest)"
 
 # --- another guest takes it ---------------------------------------------------------
 GUEST_EXTRA=rig.net=0 guest_create intruder 01:00.0 && guest_wait intruder 120

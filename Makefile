@@ -13,7 +13,7 @@ VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh \
 # before any driver (as an initramfs hook does).
 VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard"
 # C programs the guest tests run, from selftests/vm/progs/NAME.c.
-PROGS = nl_errors nl_perm privdrop nl_fuzz concurrency
+PROGS = nl_errors nl_perm privdrop nl_fuzz concurrency genl_spec
 PROG_BINS = $(addprefix build/progs/,$(PROGS))
 VM_BINS = --bin $(CURDIR)/userspace/pciguard $(foreach p,$(PROG_BINS),--bin $(CURDIR)/$(p))
 # make check-debug runs the same boots on its debug kernel: it sets the
@@ -65,7 +65,17 @@ build/progs/%: selftests/vm/progs/%.c selftests/vm/progs/pcisysfs.h kmod/uapi/pc
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 		-Ikmod -Ibuild/ksrc/selftests -o $@ $<
 
-progs: $(PROG_BINS)
+# What Documentation/netlink/pciguard.yaml says the running family reports
+# through the genl controller, for tests/ynl_spec.sh (in the image with
+# VM_YNL). Generated, never committed.
+YNL_EXPECT = build/ynl.expect
+VM_YNL = --file $(CURDIR)/$(YNL_EXPECT):/tests/ynl.expect
+$(YNL_EXPECT): Documentation/netlink/pciguard.yaml selftests/vm/ynl-expect.py
+	mkdir -p build
+	selftests/vm/ynl-expect.py $< > $@.tmp
+	mv $@.tmp $@
+
+progs: $(PROG_BINS) $(YNL_EXPECT)
 
 # Each boot prints its own closing "N passed, N failed" line.
 vmtest: all $(PROG_BINS)
@@ -82,6 +92,10 @@ vmtest: all $(PROG_BINS)
 	$(VM_RUN) --topology many rig_disk.sh persist_many.sh $(VM_LAST) || rc=1; \
 	$(VM_RUN) concurrency.sh $(VM_LAST) || rc=1; \
 	exit $$rc
+
+# The YNL spec against the running family, on its own (one boot, ~15 s).
+check-ynl: all $(PROG_BINS) $(YNL_EXPECT)
+	$(VM_RUN) $(VM_YNL) ynl_spec.sh $(VM_LAST)
 
 # The hot-unplug boot (Documentation/reliability.rst). Not in make check
 # until an intermittent hang of its mid-reset phase is understood.
@@ -230,4 +244,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module cli progs deps unit fuzz lint vmtest check-hotplug check-debug check-xen check demo clean
+.PHONY: all module cli progs deps unit fuzz lint vmtest check-ynl check-hotplug check-debug check-xen check demo clean

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Fail when kmod/uapi/pciguard.h and Documentation/netlink/pciguard.yaml
 disagree: family name, constants, enums, attribute sets and commands, with
-the names and values YNL's C generator would give them. Prints TAP."""
+the names and values YNL's C generator would give them; and fail when
+selftests/vm/ynl-expect.py cannot derive the facts the VM test
+(tests/ynl_spec.sh) holds the running family to. Prints TAP."""
 import re
+import subprocess
 import sys
 
 import yaml
@@ -158,6 +161,15 @@ for op in spec["operations"]["list"]:
     if "event" in op or "notify" in op:
         check(f"notification {op['name']} goes to a known multicast group",
               op.get("mcgrp") in groups, f"mcgrp {op.get('mcgrp')}, groups {groups}")
+
+# The VM test (selftests/vm/tests/ynl_spec.sh) compares the running family
+# with the facts selftests/vm/ynl-expect.py derives from the spec; it must
+# be able to derive them (known types, checks that name known consts).
+r = subprocess.run([sys.executable, f"{top}/selftests/vm/ynl-expect.py",
+                    f"{top}/Documentation/netlink/pciguard.yaml"],
+                   capture_output=True, text=True)
+check("ynl-expect.py derives the running family's facts from the spec",
+      r.returncode == 0 and "\nop 1 = " in r.stdout, r.stderr)
 
 print("TAP version 13")
 print(f"1..{len(results)}")

@@ -47,9 +47,15 @@ def header_enum(name):
 
 
 fam = spec["name"]
-check("family name matches PCIGUARD_GENL_NAME",
-      re.search(r'#define\s+PCIGUARD_GENL_NAME\s+"%s"' % fam, hdr) is not None)
-check("protocol is genetlink", spec.get("protocol") == "genetlink")
+# genetlink-c: the spec names the header's defines for the family's name
+# and version (YNL's defaults would be FAMILY_FAMILY_NAME and _VERSION).
+fam_define = c_name(spec.get("c-family-name", f"{fam}-family-name"))
+ver_define = c_name(spec.get("c-version-name", f"{fam}-family-version"))
+check(f"family name matches {fam_define}",
+      re.search(r'#define\s+%s\s+"%s"' % (fam_define, fam), hdr) is not None)
+check(f"{ver_define} is defined",
+      re.search(r'#define\s+%s\s+\d+' % ver_define, hdr) is not None)
+check("protocol is genetlink-c", spec.get("protocol") == "genetlink-c")
 
 for d in spec.get("definitions", []):
     if d["type"] == "const":
@@ -102,7 +108,7 @@ extra = set(re.findall(r"enum\s+(\w+)\s*\{", hdr)) - known
 check("every enum in the header is in the spec", not extra, f"not in spec: {sorted(extra)}")
 known = {c_name(f"{fam}-{d['name']}") for d in spec.get("definitions", []) if d["type"] == "const"}
 known |= {c_name(f"{fam}-mcgrp-{g}") for g in groups}
-known |= {c_name(f"{fam}-genl-name"), c_name(f"{fam}-genl-version")}
+known |= {fam_define, ver_define}
 extra = set(re.findall(r"#define\s+(%s_\w+)" % c_name(fam), hdr)) - known
 check("every define in the header is in the spec", not extra, f"not in spec: {sorted(extra)}")
 

@@ -123,8 +123,8 @@ def main():
     spec = Spec(sys.argv[1] if len(sys.argv) > 1 else
                 "Documentation/netlink/pciguard.yaml")
     s = spec.spec
-    if s.get("protocol") != "genetlink":
-        die("protocol is not genetlink")
+    if s.get("protocol", "genetlink") not in ("genetlink", "genetlink-c"):
+        die(f"protocol {s['protocol']} is not handled")
     out = [f"family name = {s['name']}",
            f"family version = {s.get('version', 1)}",
            "family hdrsize = 0"]

@@ -19,13 +19,16 @@ Lines (KEY = VALUE; the test compares values key by key):
       set down through nests, e.g. 30.3 (target, then slot); TYPE as
       NL_ATTR_TYPE_* names it (u8, nul-string, nested, flag...).
 
+  reply CMD MODE NUM = TYPE                 (an attribute the op's replies
+      may carry: u8 u16 u32 u64 flag string nest, or any)
+
 A line "may attr ..." is an attribute of a nested set that the request
 does not name one by one (YNL says only which set a nest holds): the kernel
 need not accept it, but if it does, the value must agree. "label" lines
 name operations and attributes so that a difference names itself:
 
   label op CMD NAME / label opset CMD SET / label attr SET NUM NAME /
-  label nest SET NUM SUBSET
+  label type SET NUM TYPE / label nest SET NUM SUBSET
 
 How the spec maps onto the kernel's policy dump is what YNL's C generator
 (tools/net/ynl in newer kernels) would build from it: a string is a
@@ -45,6 +48,10 @@ KTYPE = {"u8": "u8", "u16": "u16", "u32": "u32", "u64": "u64",
          "s8": "s8", "s16": "s16", "s32": "s32", "s64": "s64",
          "flag": "flag", "string": "nul-string", "binary": "binary",
          "nest": "nested", "bitfield32": "bitfield32"}
+# How an attribute of each type can look in a reply (genl_spec's forms).
+SENT = {"u8": "u8", "u16": "u16", "u32": "u32", "u64": "u64", "s8": "u8",
+        "s16": "u16", "s32": "u32", "s64": "u64", "flag": "flag",
+        "string": "string", "nest": "nest"}
 UMAX = {"u8": 0xff, "u16": 0xffff, "u32": 0xffffffff, "u64": 0xffffffffffffffff}
 
 
@@ -133,6 +140,7 @@ def main():
     for name, attrs in spec.sets.items():
         for a in attrs.values():
             out.append(f"label attr {name} {a['value']} {a['name']}")
+            out.append(f"label type {name} {a['value']} {SENT.get(a['type'], 'any')}")
             if a["type"] == "nest":
                 out.append(f"label nest {name} {a['value']} {a['nested-attributes']}")
 
@@ -175,6 +183,11 @@ def main():
                 die(f"{op['name']}: unknown flag {f}")
             flags.append(f)
         out.append(f"op {cmd} = {' '.join(flags)}")
+        for mode in ("do", "dump"):
+            for n in ((op.get(mode) or {}).get("reply") or {}).get("attributes", []):
+                a = spec.sets[aset].get(n) or die(f"{op['name']}: no attribute {n}")
+                out.append(f"reply {cmd} {mode} {a['value']} = "
+                           f"{SENT.get(a['type'], 'any')}")
         for mode, names in req.items():
             for n in names:
                 a = spec.sets[aset].get(n) or die(f"{op['name']}: no attribute {n}")

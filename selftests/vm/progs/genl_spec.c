@@ -13,6 +13,15 @@
  *   mcgrp events = present
  *   attr 2 do 30.3 = u8 max 31
  *
+ * For pciguard, then what the family sends in the replies of the requests
+ * that change nothing (a dev-get dump, dev-get and dev-check of each
+ * device): each attribute by path, with the forms its payload can take,
+ * and the number of devices listed:
+ *
+ *   sent 1 dump 5 = string
+ *   sent 5 do 38.39 = u8
+ *   devices 9
+ *
  * Usage: genl_spec [FAMILY]   (default pciguard). Exit 0 when the facts
  * were printed, 1 with a "#" line on stderr when the controller refused.
  */
@@ -25,6 +34,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "uapi/pciguard.h"
 
 #define BUFSZ		65536
 #define MAX_POLICIES	256
@@ -114,56 +125,70 @@ static int sock_open(void)
 	return fd;
 }
 
-/* Send a controller request with one attribute; call @cb on each reply. */
-static void ctrl_request(int fd, uint8_t cmd, uint16_t flags, uint16_t atype,
-			 const void *data, int len,
-			 void (*cb)(struct genlmsghdr *g, int glen))
+struct req {
+	struct nlmsghdr n;
+	struct genlmsghdr g;
+	char attrs[256];
+};
+
+static void req_init(struct req *r, uint16_t type, uint8_t cmd,
+		     uint16_t flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->n.nlmsg_type = type;
+	r->n.nlmsg_flags = NLM_F_REQUEST | flags;
+	r->n.nlmsg_seq = 1;
+	r->n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	r->g.cmd = cmd;
+	r->g.version = 1;
+}
+
+/* Append an attribute (a nest's header when @data is NULL and @len 0). */
+static struct nlattr *req_put(struct req *r, uint16_t type, const void *data,
+			      int len)
+{
+	struct nlattr *a = (void *)((char *)r + NLMSG_ALIGN(r->n.nlmsg_len));
+
+	if ((char *)a + NLA_ALIGN(NLA_HDRLEN + len) > (char *)(r + 1))
+		fail("request too long", E2BIG);
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy(ADATA(a), data, len);
+	r->n.nlmsg_len = NLMSG_ALIGN(r->n.nlmsg_len) + NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+/*
+ * Send @r; call @cb on each reply. Return: 0, or the negative errno the
+ * kernel answered with (fatal unless @may_fail).
+ */
+static int request(int fd, struct req *r, const char *what, int may_fail,
+		   void (*cb)(struct genlmsghdr *g, int glen))
 {
 	static char buf[BUFSZ];
-	struct {
-		struct nlmsghdr n;
-		struct genlmsghdr g;
-		char attrs[256];
-	} req = {
-		.n.nlmsg_type = GENL_ID_CTRL,
-		.n.nlmsg_flags = NLM_F_REQUEST | flags,
-		.n.nlmsg_seq = 1,
-		.g.cmd = cmd,
-		.g.version = 1,
-	};
-	struct nlattr *a = (struct nlattr *)req.attrs;
-	int done = 0;
 
-	a->nla_type = atype;
-	a->nla_len = NLA_HDRLEN + len;
-	memcpy(ADATA(a), data, len);
-	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
-	if (send(fd, &req, req.n.nlmsg_len, 0) < 0)
+	if (send(fd, r, r->n.nlmsg_len, 0) < 0)
 		fail("send", errno);
-	while (!done) {
+	for (;;) {
 		int n = recv(fd, buf, sizeof(buf), 0);
 		struct nlmsghdr *h;
 
 		if (n < 0)
 			fail("recv", errno);
 		for (h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = 1;
-				break;
-			}
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(h);
 
-				if (e->error)
-					fail(cmd == CTRL_CMD_GETFAMILY ?
-					     "CTRL_CMD_GETFAMILY" :
-					     "CTRL_CMD_GETPOLICY", -e->error);
-				done = 1;
-				break;
+				if (e->error && !may_fail)
+					fail(what, -e->error);
+				return e->error;
 			}
 			cb(NLMSG_DATA(h), h->nlmsg_len - NLMSG_HDRLEN);
 			if (!(h->nlmsg_flags & NLM_F_MULTI))
-				done = 1;
+				return 0;
 		}
 	}
 }
@@ -372,18 +397,180 @@ static void print_policy(uint32_t cmd, const char *mode, const char *path,
 	}
 }
 
+/*
+ * What the family sends: each attribute of a reply, by path, with the
+ * forms its payload can have (flag u8 u16 u32 u64 string nest); the test
+ * checks the spec's type of that attribute is among them. Printed once
+ * per distinct line.
+ */
+#define MAX_SENT	2048
+static char *sent[MAX_SENT];
+static int nsent;
+static const char *sent_what;	/* "1 dump", "5 do" */
+
+static void sent_line(const char *line)
+{
+	int i;
+
+	for (i = 0; i < nsent; i++)
+		if (!strcmp(sent[i], line))
+			return;
+	if (nsent == MAX_SENT)
+		fail("too many distinct reply attributes", E2BIG);
+	sent[nsent] = strdup(line);
+	if (!sent[nsent])
+		fail("strdup", ENOMEM);
+	nsent++;
+}
+
+static int is_nest(const unsigned char *d, int len)
+{
+	int off = 0;
+
+	if (len < NLA_HDRLEN)
+		return 0;
+	while (off + NLA_HDRLEN <= len) {
+		const struct nlattr *a = (const void *)(d + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > len)
+			return 0;
+		off += NLA_ALIGN(a->nla_len);
+	}
+	return off >= len;
+}
+
+static int is_string(const unsigned char *d, int len)
+{
+	int i;
+
+	if (len < 1 || d[len - 1])
+		return 0;
+	for (i = 0; i < len - 1; i++)
+		if (d[i] < 0x20 || d[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+static void walk(const char *path, const void *start, int len, int depth)
+{
+	const struct nlattr *a;
+	char sub[128], line[256];
+
+	for_each_attr(a, start, len) {
+		const unsigned char *d = ADATA(a);
+		int l = ALEN(a), nest = is_nest(d, l);
+
+		snprintf(sub, sizeof(sub), "%s%s%d", path, *path ? "." : "",
+			 ATYPE(a));
+		snprintf(line, sizeof(line), "sent %s %s =%s%s%s%s%s%s%s",
+			 sent_what, sub, l == 0 ? " flag" : "",
+			 l == 1 ? " u8" : "", l == 2 ? " u16" : "",
+			 l == 4 ? " u32" : "", l == 8 ? " u64" : "",
+			 is_string(d, l) ? " string" : "",
+			 nest || l == 0 ? " nest" : "");
+		sent_line(line);
+		if (nest && depth < MAX_DEPTH)
+			walk(sub, d, l, depth + 1);
+	}
+}
+
+static struct {
+	uint32_t domain;
+	uint8_t bus, slot, function;
+} devs[256];
+static int ndevs;
+
+static void reply_cb(struct genlmsghdr *g, int glen)
+{
+	const struct nlattr *a;
+	int absent = 0, have = 0;
+
+	walk("", (char *)g + GENL_HDRLEN, glen - GENL_HDRLEN, 1);
+	if (strcmp(sent_what, "1 dump") || ndevs == 256)
+		return;
+	for_each_attr(a, (char *)g + GENL_HDRLEN, glen - GENL_HDRLEN) {
+		switch (ATYPE(a)) {
+		case PCIGUARD_A_DEV_DOMAIN:
+			devs[ndevs].domain = get_u32(a);
+			have |= 1;
+			break;
+		case PCIGUARD_A_DEV_BUS:
+			devs[ndevs].bus = *(uint8_t *)ADATA(a);
+			have |= 2;
+			break;
+		case PCIGUARD_A_DEV_SLOT:
+			devs[ndevs].slot = *(uint8_t *)ADATA(a);
+			have |= 4;
+			break;
+		case PCIGUARD_A_DEV_FUNCTION:
+			devs[ndevs].function = *(uint8_t *)ADATA(a);
+			have |= 8;
+			break;
+		case PCIGUARD_A_DEV_ABSENT:
+			absent = 1;
+			break;
+		}
+	}
+	if (have == 15 && !absent)
+		ndevs++;
+}
+
+static void put_target(struct req *r, int i, uint16_t cmd_attr)
+{
+	struct nlattr *nest = req_put(r, cmd_attr | NLA_F_NESTED, NULL, 0);
+
+	req_put(r, PCIGUARD_A_DEV_DOMAIN, &devs[i].domain, 4);
+	req_put(r, PCIGUARD_A_DEV_BUS, &devs[i].bus, 1);
+	req_put(r, PCIGUARD_A_DEV_SLOT, &devs[i].slot, 1);
+	req_put(r, PCIGUARD_A_DEV_FUNCTION, &devs[i].function, 1);
+	nest->nla_len = (char *)r + r->n.nlmsg_len - (char *)nest;
+}
+
+/*
+ * The requests that change nothing: a dev-get dump, dev-get and dev-check
+ * of each device (dev-check refuses bridges; that is no error here).
+ */
+static void pciguard_replies(int fd)
+{
+	struct req r;
+	int i;
+
+	sent_what = "1 dump";
+	req_init(&r, family_id, PCIGUARD_CMD_DEV_GET, NLM_F_DUMP);
+	request(fd, &r, "dev-get dump", 0, reply_cb);
+	for (i = 0; i < ndevs; i++) {
+		sent_what = "1 do";
+		req_init(&r, family_id, PCIGUARD_CMD_DEV_GET, 0);
+		req_put(&r, PCIGUARD_A_DEV_DOMAIN, &devs[i].domain, 4);
+		req_put(&r, PCIGUARD_A_DEV_BUS, &devs[i].bus, 1);
+		req_put(&r, PCIGUARD_A_DEV_SLOT, &devs[i].slot, 1);
+		req_put(&r, PCIGUARD_A_DEV_FUNCTION, &devs[i].function, 1);
+		request(fd, &r, "dev-get", 0, reply_cb);
+		sent_what = "5 do";
+		req_init(&r, family_id, PCIGUARD_CMD_DEV_CHECK, 0);
+		put_target(&r, i, PCIGUARD_A_DEV_TARGET);
+		request(fd, &r, "dev-check", 1, reply_cb);
+	}
+	for (i = 0; i < nsent; i++)
+		printf("%s\n", sent[i]);
+	printf("devices %d\n", ndevs);
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : "pciguard";
 	int fd = sock_open();
+	struct req r;
 	int i;
 
-	ctrl_request(fd, CTRL_CMD_GETFAMILY, 0, CTRL_ATTR_FAMILY_NAME,
-		     name, strlen(name) + 1, family_cb);
+	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	req_put(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	request(fd, &r, "CTRL_CMD_GETFAMILY", 0, family_cb);
 	if (!family_id)
 		fail("no family id in the reply", EPROTO);
-	ctrl_request(fd, CTRL_CMD_GETPOLICY, NLM_F_DUMP, CTRL_ATTR_FAMILY_ID,
-		     &family_id, sizeof(family_id), policy_cb);
+	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETPOLICY, NLM_F_DUMP);
+	req_put(&r, CTRL_ATTR_FAMILY_ID, &family_id, sizeof(family_id));
+	request(fd, &r, "CTRL_CMD_GETPOLICY", 0, policy_cb);
 	for (i = 0; i < nops; i++) {
 		uint32_t f = ops[i].flags;
 
@@ -398,6 +585,8 @@ int main(int argc, char **argv)
 		if (ops[i].has_dump)
 			print_policy(ops[i].cmd, "dump", "", ops[i].pdump, 1);
 	}
+	if (!strcmp(name, PCIGUARD_GENL_NAME))
+		pciguard_replies(fd);
 	close(fd);
 	return 0;
 }

@@ -4,7 +4,9 @@
 # operation (command number, do/dump, admin-perm), multicast group and
 # request attribute (number, type, range) the spec states, as the generic
 # netlink controller reports them (progs/genl_spec.c), and nothing the
-# kernel has is missing from the spec. The facts the spec implies come from
+# kernel has is missing from the spec; and every attribute the family sends
+# in dev-get and dev-check replies is in the spec's reply, with a payload
+# that fits the spec's type. The facts the spec implies come from
 # selftests/vm/ynl-expect.py on the host (make progs builds them into
 # build/ynl.expect), brought in with
 #   --file build/ynl.expect:/tests/ynl.expect
@@ -58,6 +60,12 @@ FNR == NR && $1 == "label" {
 	else if ($2 == "opset") opset[$3] = $4
 	else if ($2 == "attr") aname[$3, $4] = $5
 	else if ($2 == "nest") nest[$3, $4] = $5
+	else if ($2 == "type") ltype[$3, $4] = $5
+	next
+}
+FNR == NR && $1 == "reply" {
+	parse(substr($0, 7))
+	rtype[key] = val
 	next
 }
 FNR == NR && $1 == "may" {
@@ -69,6 +77,13 @@ FNR == NR {
 	parse($0)
 	want[key] = val
 	worder[++nw] = key
+	next
+}
+$1 == "devices" { ndevices = $2; next }
+$1 == "sent" {
+	parse(substr($0, 6))
+	sent[++nsent] = key
+	sforms[nsent] = val
 	next
 }
 {
@@ -99,6 +114,59 @@ END {
 			nmay++
 	}
 	printf "ok\tattributes the kernel accepts inside nests agree with the spec (%d)\n", nmay
+
+	# Replies: "sent CMD MODE PATH = FORMS"; the spec type of each
+	# attribute must be one of the forms its payload has. Below an
+	# attribute the spec does not call a nest, nothing is checked.
+	for (j = 1; j <= nsent; j++) {
+		split(sent[j], f, " ")
+		om = f[1] " " f[2]
+		if (!(om in nom))
+			order_om[++nomk] = om
+		nom[om] += 0
+		n = split(f[3], p, ".")
+		k = "attr " om " " f[3]
+		why = ""
+		if (!((om " " p[1]) in rtype)) {
+			why = "sent, but not in the spec'"'"'s reply"
+		} else {
+			t = rtype[om " " p[1]]
+			set = opset[f[1]]
+			for (i = 2; i <= n && why == "" && t != "skip"; i++) {
+				if (t != "nest") {
+					t = "skip"
+					break
+				}
+				set = nest[set, p[i - 1]]
+				if (!((set, p[i]) in aname)) {
+					why = "sent, but not in the attribute set " set
+					t = "-"
+				} else
+					t = ltype[set, p[i]]
+			}
+			if (t == "skip")
+				continue
+			if (why == "" && t != "any" && index(" " sforms[j] " ", " " t " ") == 0)
+				why = "sent as something the spec'"'"'s " t " cannot be"
+		}
+		if (why == "") {
+			if (!(k in counted)) {
+				counted[k] = 1
+				nom[om]++
+			}
+		} else if (!(k in reported)) {
+			reported[k] = 1
+			printf "not\t%s: %s\tspec:   %s\\nkernel: %s\n", name(k), why, \
+				((om " " p[1]) in rtype) ? t : "-", sforms[j]
+		}
+	}
+	if (ndevices < 1)
+		printf "not\tthe dev-get dump lists devices\tdevices: %d\n", ndevices
+	for (j = 1; j <= nomk; j++) {
+		split(order_om[j], f, " ")
+		printf "ok\t%s %s replies: every attribute the kernel sent (%d) is in the spec, with its type\n", \
+			opname[f[1]], f[2], nom[order_om[j]]
+	}
 }' "$EXPECT" /tmp/ynl.kernel > /tmp/ynl.verdicts
 
 nverdicts=0

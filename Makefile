@@ -48,7 +48,8 @@ cli:
 deps:
 	scripts/deps.sh
 
-unit:
+# The documentation tests run the CLI's --help against the man page.
+unit: cli
 	$(MAKE) -C selftests/unit run
 
 fuzz:

@@ -4,7 +4,7 @@
 # sparse (C=2), and a -Werror build of the CLI. Prints TAP; any finding fails.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 KDIR=${KDIR:-$(scripts/kdir.sh)} || exit 1
 scripts/ksrc.sh build/ksrc || exit 1
 log=build/lint
@@ -30,7 +30,11 @@ perl build/ksrc/scripts/checkpatch.pl --strict --no-tree --terse --show-types \
 	-f "${ksrc[@]}" 2>&1 | grep -E 'ERROR|WARNING|CHECK' > "$log/checkpatch"
 result "checkpatch --strict: kmod/ is clean" "$log/checkpatch"
 
-make -s -C "$KDIR" M="$top" clean >/dev/null 2>&1
+# Rebuild every object of the module, for W=1 and sparse to see them all.
+# Not kbuild's "M=$top clean": that deletes every .o and .ko below $top,
+# build/ included (the debug kernel's tree and modules, packages' trees).
+find kmod -maxdepth 1 \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+	-o -name '*.mod.c' -o -name '.*.cmd' \) -delete
 make -C "$KDIR" M="$top" W=1 C=2 CHECK=sparse modules > "$log/kbuild.full" 2>&1
 rc=$?
 grep -vE '^make|^  [A-Z]|^Skipping BTF' "$log/kbuild.full" > "$log/kbuild"

@@ -8,7 +8,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 VM_TESTS ?= rig_smoke.sh module.sh list.sh show.sh usb.sh errors.sh netlink.sh \
 	custody.sh rebind.sh hide_param.sh check.sh assign.sh cfgwrite.sh \
-	privilege.sh nl_fuzz.sh unload.sh
+	privilege.sh nl_fuzz.sh ynl_spec.sh unload.sh
 # A second boot: pciguard.hide= on the kernel command line, module loaded
 # before any driver (as an initramfs hook does).
 VM_BOOT_HIDE = --append "pciguard.hide=(01:00.0)(0000:05:*.*) rig.early=pciguard"
@@ -79,9 +79,9 @@ $(YNL_EXPECT): Documentation/netlink/pciguard.yaml selftests/vm/ynl-expect.py
 progs: $(PROG_BINS) $(YNL_EXPECT)
 
 # Each boot prints its own closing "N passed, N failed" line.
-vmtest: all $(PROG_BINS)
+vmtest: all $(PROG_BINS) $(YNL_EXPECT)
 	rc=0; \
-	$(VM_RUN) $(VM_TESTS) $(VM_LAST) || rc=1; \
+	$(VM_RUN) $(VM_YNL) $(VM_TESTS) $(VM_LAST) || rc=1; \
 	$(VM_RUN) $(VM_BOOT_HIDE) boot_hide.sh $(VM_LAST) || rc=1; \
 	$(VM_RUN) --disk-new $(VM_DISK) --append "rig.etc_boot=1" \
 		rig_disk.sh persist_save.sh $(VM_LAST) || rc=1; \

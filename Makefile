@@ -207,9 +207,9 @@ uninstall:
 # builds and installs it for KVER now (the kernel make builds for) and, with
 # AUTOINSTALL, for every kernel installed later. Reinstalling replaces the
 # same version. DKMS_FLAGS: e.g. --dkmstree, --sourcetree (the tests).
-dkms-install:
-	if [ -n "$$($(DKMS) $(DKMS_FLAGS) status -m pciguard -v $(PG_VERSION))" ]; then \
-		$(DKMS) $(DKMS_FLAGS) remove -m pciguard -v $(PG_VERSION) --all; fi
+# dkms-src only puts the sources there (DESTDIR to stage: the Debian
+# package pciguard-dkms ships them and registers them at install).
+dkms-src:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/kmod/uapi
 	install -m 0644 Kbuild VERSION $(DKMS_SRC)/
@@ -217,6 +217,11 @@ dkms-install:
 		$(DKMS_SRC)/kmod/
 	install -m 0644 $(wildcard kmod/uapi/*.h) $(DKMS_SRC)/kmod/uapi/
 	sed -e 's|@VERSION@|$(PG_VERSION)|g' dkms.conf > $(DKMS_SRC)/dkms.conf
+
+dkms-install:
+	if [ -n "$$($(DKMS) $(DKMS_FLAGS) status -m pciguard -v $(PG_VERSION))" ]; then \
+		$(DKMS) $(DKMS_FLAGS) remove -m pciguard -v $(PG_VERSION) --all; fi
+	$(MAKE) --no-print-directory dkms-src
 	$(DKMS) $(DKMS_FLAGS) add -m pciguard -v $(PG_VERSION)
 	$(DKMS) $(DKMS_FLAGS) build -m pciguard -v $(PG_VERSION) -k $(KVER)
 	$(DKMS) $(DKMS_FLAGS) install -m pciguard -v $(PG_VERSION) -k $(KVER)
@@ -231,13 +236,32 @@ dkms-uninstall:
 	done
 	rm -rf $(DKMS_SRC)
 
+# The Debian packages pciguard and pciguard-dkms (debian/, README.Debian)
+# in build/deb, with lintian's verdict in build/deb/lintian.log. Built by
+# dpkg-buildpackage from a copy of the tree (tracked and new files, not
+# build outputs) in build/deb/src, which writes next to that copy and is
+# removed after: nothing is left outside build/.
+DEB_DIR = $(CURDIR)/build/deb
+DEB_SRC = $(DEB_DIR)/src/pciguard-$(PG_VERSION)
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' _ | \
+		cpio -0 -pdm --quiet $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/src/*.changes $(DEB_DIR)/
+	rm -rf $(DEB_DIR)/src
+	lintian --info $(DEB_DIR)/*.changes > $(DEB_DIR)/lintian.log 2>&1; \
+		rc=$$?; cat $(DEB_DIR)/lintian.log; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
+	@ls -1 $(DEB_DIR)/*.deb
+
 # Install, uninstall, the unit, the initramfs-tools hook (a real
 # mkinitramfs), the dracut module and DKMS, in a private mount namespace
 # (needs root). Prints TAP and "N passed, N failed".
 check-install: all
 	KDIR=$(KDIR) selftests/install/run.sh
 
-.PHONY: install uninstall dkms-install dkms-uninstall check-install
+.PHONY: install uninstall dkms-src dkms-install dkms-uninstall check-install
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -245,4 +269,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module cli progs deps unit fuzz lint vmtest check-ynl check-hotplug check-debug check-xen check demo clean
+.PHONY: deb all module cli progs deps unit fuzz lint vmtest check-ynl check-hotplug check-debug check-xen check demo clean

@@ -7,7 +7,9 @@ set -eu
 # make check-install needs initramfs-tools, udev, dkms, dracut-core (not
 # "dracut", which replaces initramfs-tools), systemd (systemd-analyze),
 # man-db (verify checks the unit's man: page) and shellcheck; groff-base
-# (groff -man -ww -z checks that pciguard.8 renders without warnings).
+# (groff -man -ww -z checks that pciguard.8 renders without warnings). make
+# deb needs debhelper, dh-dkms (dh_dkms), dpkg-dev (dpkg-buildpackage),
+# fakeroot and lintian.
 PKGS="build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
       linux-image-amd64 linux-headers-amd64 linux-source-6.1
       qemu-system-x86 busybox-static pciutils pci.ids
@@ -15,7 +17,7 @@ PKGS="build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
       sparse clang libclang-rt-14-dev python3 python3-yaml jq
       xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils
       initramfs-tools udev dkms dracut-core systemd man-db groff-base
-      shellcheck"
+      shellcheck debhelper dh-dkms dpkg-dev fakeroot lintian"
 
 missing=""
 for p in $PKGS; do

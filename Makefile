@@ -255,6 +255,14 @@ deb:
 		rc=$$?; cat $(DEB_DIR)/lintian.log; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
 	@ls -1 $(DEB_DIR)/*.deb
 
+# The packages as an admin gets them: make deb, dpkg -i in a private mount
+# namespace (the DKMS build in pciguard-dkms's postinst, the
+# update-initramfs trigger), dpkg -r and --purge, then a VM boot with the
+# installed files in the image and deb_smoke.sh (selftests/deb/run.sh;
+# root, or sudo). Host part and VM each print "N passed, N failed".
+check-deb:
+	KDIR=$(KDIR) selftests/deb/run.sh --timeout $(VM_TIMEOUT)
+
 # Install, uninstall, the unit, the initramfs-tools hook (a real
 # mkinitramfs), the dracut module and DKMS, in a private mount namespace
 # (needs root). Prints TAP and "N passed, N failed".
@@ -269,4 +277,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: deb all module cli progs deps unit fuzz lint vmtest check-ynl check-hotplug check-debug check-xen check demo clean
+.PHONY: deb check-deb all module cli progs deps unit fuzz lint vmtest check-ynl check-hotplug check-debug check-xen check demo clean

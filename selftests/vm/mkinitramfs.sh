@@ -19,6 +19,12 @@
 #                       libraries and the dynamic loader; repeatable
 #   --file SRC:DEST     extra file or directory copied to DEST in the image;
 #                       repeatable
+#   --overlay DIR       a tree copied onto the image's root, paths kept (an
+#                       installed package's files): copied before depmod
+#                       runs, so its lib/modules/KVER modules (with their
+#                       in-tree dependencies) are known to modprobe; its
+#                       dynamically linked executables get their libraries
+#                       as --bin's do; repeatable
 #   --init PATH         the /init to use (default: selftests/vm/init)
 #   --kroot DIR         take the kernel's modules from DIR/lib/modules/KVER
 #                       (a kernel built and installed there, as make
@@ -50,6 +56,7 @@ NL='
 MODULES=""
 BINS=""
 FILES=""
+OVERLAYS=""
 
 # Relative paths are relative to the caller's directory; we cd later.
 abs() {
@@ -62,7 +69,7 @@ abs() {
 while [ $# -gt 0 ]; do
 	opt=$1
 	case $opt in
-	--kver | --out | --build-dir | --driver | --image-module | --module | --bin | --file | --init | --kroot)
+	--kver | --out | --build-dir | --driver | --image-module | --module | --bin | --file | --overlay | --init | --kroot)
 		[ $# -ge 2 ] || die "$opt needs an argument"
 		arg=$2
 		shift 2
@@ -92,6 +99,7 @@ while [ $# -gt 0 ]; do
 		*) die "--file $arg: want SRC:DEST" ;;
 		esac
 		;;
+	--overlay) OVERLAYS="$OVERLAYS$(abs "$arg")$NL" ;;
 	--init) INIT=$(abs "$arg") ;;
 	--kroot) KROOT=$(abs "$arg") ;;
 	esac
@@ -171,6 +179,21 @@ if [ -n "$MODULES" ]; then
 	done
 fi
 
+# The installed trees (--overlay), before depmod: their modules join the
+# image's.  Their own modules.* files, if any, are depmod's to write.
+if [ -n "$OVERLAYS" ]; then
+	printf '%s' "$OVERLAYS" | while IFS= read -r tree; do
+		[ -d "$tree" ] || die "--overlay $tree: not a directory"
+		cp -a "$tree/." .
+		find "$tree/$MODDIR" -name '*.ko' 2>/dev/null | while IFS= read -r ko; do
+			for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+				copy_closure "$dep"
+			done
+		done
+	done
+	find "./$MODDIR" -maxdepth 1 -name 'modules.*' -delete
+fi
+
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$KROOT$MODDIR/$f" ] && cp "$KROOT$MODDIR/$f" "./$MODDIR/$f"
 done
@@ -183,6 +206,31 @@ copy_lib() {
 	cp -L "$1" "./$1"
 }
 
+# copy_libs EXE WHAT: the shared libraries EXE needs (WHAT names it in
+# errors), with the dynamic loader.
+copy_libs() {
+	# "libx.so => /path (addr)", "/lib64/ld-linux-x86-64.so.2 (addr)";
+	# static executables make ldd fail, which is fine.
+	libs=$(ldd "$1" 2>/dev/null | sed -n \
+		-e 's/^.*=> \(\/[^ ]*\) (0x[0-9a-f]*)$/\1/p' \
+		-e 's/^[[:space:]]*\(\/[^ ]*\) (0x[0-9a-f]*)$/\1/p') || true
+	if ldd "$1" 2>/dev/null | grep -q 'not found'; then
+		die "$2: missing libraries"
+	fi
+	for lib in $libs; do
+		copy_lib "$lib"
+	done
+	if [ -n "$libs" ]; then
+		# glibc dlopen()s libgcc_s for pthread_cancel and backtraces.
+		for g in /lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
+			if [ -f "$g" ]; then
+				copy_lib "$g"
+				break
+			fi
+		done
+	fi
+}
+
 if [ -n "$BINS" ]; then
 	printf '%s' "$BINS" | while IFS= read -r b; do
 		case $b in
@@ -193,26 +241,16 @@ if [ -n "$BINS" ]; then
 		dest=usr/bin/$(basename "$exe")
 		rm -f "$dest"
 		cp -L "$exe" "$dest"
-		# "libx.so => /path (addr)", "/lib64/ld-linux-x86-64.so.2 (addr)";
-		# static executables make ldd fail, which is fine.
-		libs=$(ldd "$exe" 2>/dev/null | sed -n \
-			-e 's/^.*=> \(\/[^ ]*\) (0x[0-9a-f]*)$/\1/p' \
-			-e 's/^[[:space:]]*\(\/[^ ]*\) (0x[0-9a-f]*)$/\1/p') || true
-		if echo "$libs" | grep -q 'not found'; then
-			die "--bin $b: missing libraries"
-		fi
-		for lib in $libs; do
-			copy_lib "$lib"
+		copy_libs "$exe" "--bin $b"
+	done
+fi
+# The --overlay trees' programs (ELF files with an executable bit).
+if [ -n "$OVERLAYS" ]; then
+	printf '%s' "$OVERLAYS" | while IFS= read -r tree; do
+		find "$tree" -type f -perm /111 | while IFS= read -r exe; do
+			[ "$(head -c 4 "$exe")" = "$(printf '\177ELF')" ] || continue
+			copy_libs "$exe" "--overlay ${exe#"$tree"}"
 		done
-		if [ -n "$libs" ]; then
-			# glibc dlopen()s libgcc_s for pthread_cancel and backtraces.
-			for g in /lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
-				if [ -f "$g" ]; then
-					copy_lib "$g"
-					break
-				fi
-			done
-		fi
 	done
 fi
 

@@ -5,8 +5,8 @@
 #
 # Usage: run.sh [--topology NAME] [--shell] [--timeout SECONDS] [--kver KVER]
 #               [--module KO]... [--bin EXE]... [--file SRC:DEST]...
-#               [--append ARGS] [--disk IMG | --disk-new IMG] [--monitor]
-#               [TEST...]
+#               [--overlay DIR]... [--append ARGS] [--disk IMG | --disk-new IMG]
+#               [--monitor] [TEST...]
 #
 #   TEST             script names in selftests/vm/tests/ (e.g. rig_smoke.sh),
 #                    run in order inside one VM boot
@@ -24,6 +24,10 @@
 #   --module KO      extra kernel module for /lib/modules/KVER/extra
 #   --bin EXE        extra executable for /usr/bin (with its libraries)
 #   --file SRC:DEST  extra file for the image
+#   --overlay DIR    a tree copied onto the image's root with its paths (an
+#                    installed package: selftests/deb/run.sh); its modules
+#                    in lib/modules/KVER are known to modprobe, its
+#                    programs get their libraries
 #   --append ARGS    extra guest kernel command line
 #   --no-auto        do not add kmod/pciguard.ko and userspace/pciguard
 #                    automatically when they exist
@@ -54,8 +58,14 @@ QEMU=${QEMU:-qemu-system-x86_64}
 TEST_DIR=$VM_DIR/tests
 DISK=
 DISK_NEW=0
-RIG_EXTRA_OPTS="--disk --disk-new"
+OVERLAYS=()
+RIG_EXTRA_OPTS="--disk --disk-new --overlay"
 rig_extra_opt() { # OPTION VALUE
+	if [ "$1" = --overlay ]; then
+		[ -d "$2" ] || die "--overlay $2: not a directory"
+		OVERLAYS+=("$2")
+		return
+	fi
 	[ -z "$DISK" ] || die "only one --disk or --disk-new"
 	DISK=$2
 	[ "$1" = --disk ] || DISK_NEW=1
@@ -116,6 +126,7 @@ INITRD=$BUILD_DIR/initramfs.cpio.gz
 mkargs=(--kver "$KVER" --out "$INITRD" --build-dir "$BUILD_DIR")
 for m in $TOPO_LOAD_MODULES; do mkargs+=(--driver "$m"); done
 rig_image_args
+for o in ${OVERLAYS[@]+"${OVERLAYS[@]}"}; do mkargs+=(--overlay "$o"); done
 [ -z "$DISK" ] || mkargs+=(--image-module virtio_blk --image-module ext4)
 BUILD_DIR=$BUILD_DIR "$VM_DIR/mkinitramfs.sh" "${mkargs[@]}"
 

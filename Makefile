@@ -125,6 +125,31 @@ check-debug: all $(PROG_BINS)
 		VM_KERNEL="--kernel-root $(DEBUG_DIR)/root --append '$(DEBUG_APPEND)'" \
 		VM_LAST=leak_check.sh VM_DISK=$(CURDIR)/build/vm/debug-etc.img
 
+# make bench (Documentation/performance.rst): the ratios of issue 9,
+# measured side by side in one boot of the many topology (ten FLR-capable
+# endpoints), and the config-write engine's cost on the host (bench/
+# judge.c). Prints a table and writes bench/results.json (a build output:
+# not committed). It reports speed and never fails on it; it fails when a
+# measurement could not be taken. BENCH_RUNS: samples per figure.
+BENCH_DIR = $(CURDIR)/build/bench
+BENCH_RUNS = 11
+build/bench/judge: bench/judge.c kmod/cfgspace.c kmod/cfgspace.h kmod/compat.h
+	mkdir -p build/bench
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
+		-Ikmod -o $@ bench/judge.c kmod/cfgspace.c
+
+bench: all build/progs/bench build/bench/judge
+	build/bench/judge $(BENCH_RUNS) > $(BENCH_DIR)/judge.json
+	rc=0; \
+	BUILD_DIR=$(BENCH_DIR) selftests/vm/run.sh --kver $(VM_KVER) \
+		--timeout 1800 --topology many --module $(VM_MODULE) \
+		--bin $(CURDIR)/userspace/pciguard \
+		--bin $(CURDIR)/build/progs/bench \
+		--append "rig.bench_runs=$(BENCH_RUNS)" bench.sh || rc=1; \
+	python3 bench/report.py --tap $(BENCH_DIR)/tap.log \
+		--judge $(BENCH_DIR)/judge.json --out bench/results.json || rc=1; \
+	exit $$rc
+
 # Each boot prints its own closing "N passed, N failed" line.
 check-xen: all
 	rc=0; \
@@ -277,4 +302,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: deb check-deb all module cli progs deps unit fuzz lint vmtest check-ynl check-hotplug check-debug check-xen check demo clean
+.PHONY: deb check-deb all module cli progs deps unit fuzz lint vmtest check-ynl check-hotplug check-debug check-xen check demo bench clean

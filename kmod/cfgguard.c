@@ -47,8 +47,13 @@
  */
 static DEFINE_MUTEX(pg_cfg_write_mutex);
 
-/* Most registers one write of a whole PCIe config space splits into. */
-#define PG_CFG_MAX_PIECES	(PG_CFG_SPACE_EXP_SIZE / 4 + 4)
+/*
+ * Most registers a write of @count bytes splits into (pg_cfg_split()): a
+ * byte and a word before the dwords, a word and a byte after them. Sized
+ * per write: the usual write of 1 to 4 bytes takes a small allocation,
+ * not the 12 KB a whole PCIe config space would (pages, not a slab).
+ */
+#define PG_CFG_PIECES(count)	((count) / 4 + 4)
 
 /* The PCI core's runtime PM bracket around user config access. */
 static void pg_cfg_pm_get(struct pci_dev *pdev)
@@ -162,7 +167,7 @@ static ssize_t pg_cfg_write(struct pci_dev *pdev, const u8 *data,
 	unsigned int n, i;
 	int ret;
 
-	w = kmalloc_array(PG_CFG_MAX_PIECES, sizeof(*w), GFP_KERNEL);
+	w = kmalloc_array(PG_CFG_PIECES(count), sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
 	n = pg_cfg_split(data, off, count, w);

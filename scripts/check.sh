@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build, then unit tests, fuzzing, lint, the VM and the Xen tests. Every
+# make check: build, then unit tests, fuzzing, lint, the install and Debian
+# package tests, the VM and the Xen tests. Every
 # stage runs even when an earlier one failed; the closing line totals them all.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,17 +47,18 @@ else
 	stage fuzz scripts/tap-run.sh fuzz "make -s -C selftests/fuzz run"
 	stage lint scripts/tap-run.sh lint scripts/lint.sh
 	stage install scripts/tap-run.sh install "make -s check-install"
+	stage deb rig_stage deb check-deb 2
 	stage vm rig_stage vm vmtest 7
 	stage xen rig_stage xen check-xen 2
 fi
 
 pass=0 fail=0 skip=0
-for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/fuzz "$RESULTS_DIR"/lint "$RESULTS_DIR"/install "$RESULTS_DIR"/vm "$RESULTS_DIR"/xen "$RESULTS_DIR"/build; do
+for f in "$RESULTS_DIR"/unit "$RESULTS_DIR"/fuzz "$RESULTS_DIR"/lint "$RESULTS_DIR"/install "$RESULTS_DIR"/deb "$RESULTS_DIR"/vm "$RESULTS_DIR"/xen "$RESULTS_DIR"/build; do
 	[ -f "$f" ] || continue
 	read -r p f_ s < "$f"
 	pass=$((pass + p)) fail=$((fail + f_)) skip=$((skip + s))
 done
-for stage in unit fuzz lint install vm xen; do
+for stage in unit fuzz lint install deb vm xen; do
 	[ -f "$RESULTS_DIR/$stage" ] || { echo "stage $stage produced no result"; fail=$((fail + 1)); }
 done
 echo "$pass passed, $fail failed, $skip skipped"

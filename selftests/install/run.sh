@@ -36,32 +36,8 @@ T=$2
 KDIR=$3
 KV=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$KDIR/include/generated/utsrelease.h")
 VER=$(cat VERSION)
-n=0 pass=0 fail=0
-
-ok() {	# ok DESC: a passing test
-	n=$((n + 1)) pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {	# not_ok DESC [LOGFILE]: a failing test, with its log as comments
-	n=$((n + 1)) fail=$((fail + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && [ -s "$2" ] && sed 's/^/# /' "$2" | tail -n 30
-	return 0
-}
-
-check() {	# check DESC LOGFILE CMD...: ok when CMD succeeds
-	local desc=$1 log=$2
-	shift 2
-	if "$@" > "$log" 2>&1; then ok "$desc"; else not_ok "$desc" "$log"; fi
-}
-
-bail() {	# bail WHY: the set-up failed, nothing can be tested
-	not_ok "$1"
-	echo "1..$n"
-	echo "$pass passed, $fail failed"
-	exit 1
-}
+# shellcheck source=selftests/host-tap.sh
+. "$top/selftests/host-tap.sh"
 
 echo "TAP version 13"
 if [ -z "$KV" ] || [ ! -d "/lib/modules/$KV/kernel" ]; then
@@ -210,7 +186,7 @@ check "shellcheck: dracut module-setup.sh and pre-udev hook (as installed)" "$L/
 	shellcheck "$D/usr/lib/dracut/modules.d/90pciguard/module-setup.sh" \
 	"$D/usr/lib/dracut/modules.d/90pciguard/pciguard-pre-udev.sh"
 check "shellcheck: bash completion, this test" "$L/sc-other" \
-	shellcheck -s bash packaging/bash-completion/pciguard selftests/install/run.sh
+	shellcheck -x -s bash packaging/bash-completion/pciguard selftests/install/run.sh
 
 # --- bash completion ----------------------------------------------------------------
 

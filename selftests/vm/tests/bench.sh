@@ -166,31 +166,32 @@ pciguard --config-dir /tmp/bench-all hide --persistent $ALL >/dev/null &&
 	pciguard release --to-host $ALL >/dev/null || fails=$((fails + 1))
 pciguard --config-dir /tmp/bench-one hide --persistent $HD >/dev/null &&
 	pciguard release --to-host $HD >/dev/null || fails=$((fails + 1))
+# restore_sample STORE SUMMARY BDF...: time a restore from STORE (its
+# last line must be SUMMARY), then give the devices back; prints the time.
+restore_sample() {
+	_store=$1 _want=$2 _out=/tmp/bench-restore.${1##*/}
+	shift 2
+	_t=$(bench run -o "$_out" pciguard --config-dir "$_store" restore) ||
+		return 1
+	tail -n 1 "$_out" | grep -q "^restore: $_want" ||
+		{ cat "$_out" >&2; return 1; }
+	pciguard release --to-host "$@" >/dev/null || return 1
+	echo "$_t"
+}
 for i in $(seq "$RUNS"); do
 	for s in $(order "$i"); do
 		if [ "$s" = a ]; then
-			t_a=$(bench run -o /tmp/bench-restore pciguard \
-				--config-dir /tmp/bench-all restore) ||
-				fails=$((fails + 1))
-			tail -n 1 /tmp/bench-restore |
-				grep -q "^restore: $NALL entries: $NALL restored" ||
-				{ fails=$((fails + 1)); cat /tmp/bench-restore; }
 			# shellcheck disable=SC2086
-			pciguard release --to-host $ALL >/dev/null ||
+			t_a=$(restore_sample /tmp/bench-all \
+				"$NALL entries: $NALL restored" $ALL) ||
 				fails=$((fails + 1))
 		else
-			t_b=$(bench run -o /tmp/bench-restore1 pciguard \
-				--config-dir /tmp/bench-one restore) ||
-				fails=$((fails + 1))
-			tail -n 1 /tmp/bench-restore1 |
-				grep -q "^restore: 1 entry: 1 restored" ||
-				{ fails=$((fails + 1)); cat /tmp/bench-restore1; }
-			pciguard release --to-host $HD >/dev/null ||
-				fails=$((fails + 1))
+			t_b=$(restore_sample /tmp/bench-one "1 entry: 1 restored" \
+				$HD) || fails=$((fails + 1))
 		fi
 	done
 	emit restore "$i" "$t_a" "$t_b" "n=$NALL"
 done
-diag "last restore of all: $(tail -n 1 /tmp/bench-restore)"
+diag "last restore of all: $(tail -n 1 /tmp/bench-restore.bench-all)"
 check_eq "restore: $RUNS samples" 0 "$fails"
 tap_end

@@ -120,7 +120,8 @@ check-debug: all $(PROG_BINS)
 	cp Kbuild VERSION $(DEBUG_MOD)/
 	cp -R kmod/Kbuild kmod/*.c kmod/*.h kmod/uapi $(DEBUG_MOD)/kmod/
 	$(MAKE) -C $(DEBUG_DIR)/src M=$(DEBUG_MOD) W=1 modules
-	RIG_VIRTIO_NET_INTX=1 $(MAKE) vmtest VM_KVER=$$(cat $(DEBUG_DIR)/kver) \
+	RIG_VIRTIO_NET_INTX=1 $(MAKE) -k vmtest check-hotplug \
+		VM_KVER=$$(cat $(DEBUG_DIR)/kver) \
 		VM_MODULE=$(DEBUG_MOD)/kmod/pciguard.ko VM_TIMEOUT=3600 \
 		VM_KERNEL="--kernel-root $(DEBUG_DIR)/root --append '$(DEBUG_APPEND)'" \
 		VM_LAST=leak_check.sh VM_DISK=$(CURDIR)/build/vm/debug-etc.img

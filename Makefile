@@ -164,10 +164,10 @@ check: deps
 # Part one under Xen (a guest gets a NIC), part two in the VM, which ends
 # in a shell when run from a terminal.
 demo: deps
-	$(MAKE) all $(PROG_BINS)
+	$(MAKE) all $(PROG_BINS) $(YNL_EXPECT)
 	selftests/xen/run.sh --kver $(KVER) demo.sh
 	selftests/vm/run.sh --kver $(KVER) --module $(CURDIR)/kmod/pciguard.ko \
-		$(VM_BINS) --shell demo.sh
+		$(VM_BINS) $(VM_YNL) --shell demo.sh
 
 # Installing (README, "Installing"). PREFIX and DESTDIR as usual; the
 # initramfs-tools and dracut files go where those tools look, whatever

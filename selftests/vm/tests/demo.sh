@@ -136,5 +136,9 @@ step 1 "root in a container's network namespace: told why" privdrop --netns -- p
 step 0 "a user may look, as with lspci" privdrop --uid 1000 -- pciguard show "$virtio"
 step 0 "2,000 random and malformed netlink requests: each answered or refused with a message" sh -c "nl_fuzz --count 2000 | grep -v '^#'"
 
+say "19. The published netlink spec is what the module runs"
+step 0 "every op, attribute, limit and reply in pciguard.yaml agrees with the genl controller" \
+	sh -c "sh /tests/ynl_spec.sh | sed -n 's/^# Totals: /   ynl_spec.sh: /p' | grep 'fail:0 '"
+
 echo
 tap_end

@@ -70,10 +70,8 @@ comp() {
 }
 DEFAULT_BREAKS=$' \t\n"'\''><=;|&(:'
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; echo "# $2"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# shellcheck source=selftests/unit/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # expect DESC LINE WANT [WORDBREAKS]
 expect() {

@@ -13,10 +13,8 @@ CLI=$TOP/userspace/pciguard
 GUIDE=$TOP/Documentation/admin-guide.rst
 MAN=$TOP/Documentation/pciguard.8
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; printf '%s\n' "$2" | sed 's/^/# /'; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# shellcheck source=selftests/unit/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..2"

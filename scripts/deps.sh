@@ -9,10 +9,11 @@ set -eu
 # man-db (verify checks the unit's man: page) and shellcheck; groff-base
 # (groff -man -ww -z checks that pciguard.8 renders without warnings). make
 # deb needs debhelper, dh-dkms (dh_dkms), dpkg-dev (dpkg-buildpackage),
-# fakeroot and lintian.
+# fakeroot and lintian. gdb prints the backtrace of a QEMU that crashed
+# (selftests/vm/runner.sh, rig_boot_again).
 PKGS="build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
       linux-image-amd64 linux-headers-amd64 linux-source-6.1
-      qemu-system-x86 busybox-static pciutils pci.ids
+      qemu-system-x86 busybox-static pciutils pci.ids gdb
       libnl-3-dev libnl-genl-3-dev libpci-dev pkg-config
       sparse clang libclang-rt-14-dev python3 python3-yaml jq
       xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils

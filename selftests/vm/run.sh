@@ -144,6 +144,26 @@ if [ "$MONITOR" = 1 ]; then
 	MON_DIR=$BUILD_DIR
 	[ ${#MON_DIR} -lt 90 ] || MON_DIR=$(mktemp -d /tmp/rig-mon.XXXXXX)
 	MON_LOG=$BUILD_DIR/monitor.log
+	RIG_QEMU_TAIL=(-chardev "socket,id=rigqmp,path=$MON_DIR/qmp.sock"
+		-mon "chardev=rigqmp,mode=control"
+		-chardev "socket,id=righp,path=$MON_DIR/hp.sock" -serial chardev:righp)
+	monitor_append=" rig.monitor=ttyS2"
+	echo "run.sh: --monitor: ttyS2 drives QEMU's monitor for ids: ${TOPO_HOTPLUG_IDS:-(none)}; log $MON_LOG"
+fi
+
+# rig_pre_boot ATTEMPT, rig_post_boot: around each boot (runner.sh,
+# rig_boot_again): the monitor relay, which ends with QEMU, and the
+# --disk image, which a second boot after a crash of QEMU gets back as
+# it was before the first.
+rig_pre_boot() {
+	if [ -n "$DISK" ]; then
+		if [ "$1" = 1 ]; then
+			cp --sparse=always "$DISK" "$BUILD_DIR/disk.before"
+		else
+			cp --sparse=always "$BUILD_DIR/disk.before" "$DISK"
+		fi
+	fi
+	[ "$MONITOR" = 1 ] || return 0
 	rm -f "$MON_LOG" "$MON_DIR/monitor.ready"
 	python3 "$VM_DIR/monitor-relay.py" --qmp "$MON_DIR/qmp.sock" \
 		--serial "$MON_DIR/hp.sock" --ids "$TOPO_HOTPLUG_IDS" \
@@ -153,12 +173,15 @@ if [ "$MONITOR" = 1 ]; then
 		[ -e "$MON_DIR/monitor.ready" ] || sleep 0.1
 	done
 	[ -e "$MON_DIR/monitor.ready" ] || die "monitor-relay.py did not start"
-	RIG_QEMU_TAIL=(-chardev "socket,id=rigqmp,path=$MON_DIR/qmp.sock"
-		-mon "chardev=rigqmp,mode=control"
-		-chardev "socket,id=righp,path=$MON_DIR/hp.sock" -serial chardev:righp)
-	monitor_append=" rig.monitor=ttyS2"
-	echo "run.sh: --monitor: ttyS2 drives QEMU's monitor for ids: ${TOPO_HOTPLUG_IDS:-(none)}; log $MON_LOG"
-fi
+}
+rig_post_boot() {
+	[ -n "$relay" ] || return 0
+	# It ends when QEMU closes its sockets; it never outlives the run.
+	kill "$relay" 2>/dev/null || true
+	wait "$relay" 2>/dev/null || true
+	relay=
+}
+
 # no_timer_check: under TCG on a loaded host the kernel's check that the
 # timer interrupt works through the IO-APIC can time out and panic the boot
 # ("timer doesn't work through Interrupt-remapped IO-APIC"); every QEMU
@@ -170,17 +193,13 @@ HMP_DIR=$BUILD_DIR
 [ ${#HMP_DIR} -lt 90 ] || HMP_DIR=$(mktemp -d /tmp/rig-hmp.XXXXXX)
 RIG_HMP_SOCK=$HMP_DIR/hmp.sock
 cmdline="console=ttyS0 no_timer_check $TOPO_APPEND panic=-1 oops=panic unknown_nmi_panic panic_print=0x49$disk_append$monitor_append$(rig_cmdline)"
-rig_boot "$KVER" "$QEMU" -accel tcg -M "$TOPO_MACHINE" -m "$TOPO_MEM" \
+rig_boot_again "$KVER" "$QEMU" -accel tcg -M "$TOPO_MACHINE" -m "$TOPO_MEM" \
 	-smp "$TOPO_SMP" -nodefaults -no-reboot -display none \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
 	"${TOPO_QEMU_ARGS[@]}" "${disk_qemu[@]}"
 
-if [ -n "$relay" ]; then
-	# It ends when QEMU closes its sockets; it never outlives the run.
-	kill "$relay" 2>/dev/null || true
-	wait "$relay" 2>/dev/null || true
-	[ "$MON_DIR" = "$BUILD_DIR" ] || rm -rf "$MON_DIR"
-fi
+[ "$MONITOR" != 1 ] || [ "$MON_DIR" = "$BUILD_DIR" ] || rm -rf "$MON_DIR"
+rm -f "$BUILD_DIR/disk.before"
 
 rm -f "$RIG_HMP_SOCK"
 [ "$HMP_DIR" = "$BUILD_DIR" ] || rm -rf "$HMP_DIR"

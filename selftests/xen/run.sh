@@ -111,7 +111,7 @@ dom0_cmdline="console=hvc0 earlyprintk=xen panic=-1 oops=panic$(rig_cmdline)"
 # extracted from $KERNEL: Xen would spend seconds on the xz under TCG.
 modules="$BUILD_DIR/vmlinux ${dom0_cmdline//,/,,},$BUILD_DIR/dom0/initramfs.img"
 
-rig_boot "Xen + dom0 $KVER" "$QEMU" -accel tcg -cpu qemu64,+svm -M q35 \
+rig_boot_again "Xen + dom0 $KVER" "$QEMU" -accel tcg -cpu qemu64,+svm -M q35 \
 	-m 2048 -smp 2 -nodefaults -no-reboot -display none \
 	-kernel "$BUILD_DIR/xen" -append "$xen_cmdline" -initrd "$modules" \
 	"${qemu_topo[@]}"

@@ -87,6 +87,7 @@ static void pg_cfg_add(struct pg_cfg_write *w, unsigned int *n,
 	w[*n].value = 0;
 	for (i = 0; i < len; i++)
 		w[*n].value |= (u32)data[i] << (8 * i);
+	w[*n].cur = w[*n].value;	/* until read, if it is needed */
 	(*n)++;
 }
 
@@ -174,10 +175,18 @@ static ssize_t pg_cfg_write(struct pci_dev *pdev, const u8 *data,
 
 	mutex_lock(&pg_cfg_write_mutex);
 	pg_cfg_pm_get(pdev);
-	for (i = 0; i < n; i++)
-		if (pg_cfg_read(pdev, &w[i]))
-			w[i].cur = ~0U >> (32 - 8 * w[i].len);
-	ret = pg_custody_cfg_judge(pdev, w, n);
+	/*
+	 * A register the policy opens entirely is judged without its value:
+	 * reading it would cost one more config access than the unguarded
+	 * write makes.
+	 */
+	ret = pg_custody_cfg_judge(pdev, w, n, false);
+	if (ret == -EAGAIN) {
+		for (i = 0; i < n; i++)
+			if (pg_cfg_read(pdev, &w[i]))
+				w[i].cur = ~0U >> (32 - 8 * w[i].len);
+		ret = pg_custody_cfg_judge(pdev, w, n, true);
+	}
 	if (ret != -EPERM) {
 		/* Allowed, or custody ended meanwhile: the core's rules. */
 		for (i = 0; i < n; i++)

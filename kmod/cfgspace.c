@@ -697,6 +697,34 @@ u32 pg_cfg_denied(const struct pg_cfg_policy *p, unsigned int off,
 }
 
 /**
+ * pg_cfg_needs_cur() - does judging a write need the register's value?
+ * @p: the device's policy, from pg_cfg_build()
+ * @off: first byte written
+ * @len: 1, 2 or 4
+ *
+ * A register the policy opens entirely may take any value, whatever it
+ * holds: pg_cfg_denied() then allows every write to it, so the caller
+ * may skip reading it (a config access, which is slow). O(1).
+ *
+ * Return: false when every bit of the register is writable, true
+ * otherwise (also when the access is malformed or outside config space).
+ */
+bool pg_cfg_needs_cur(const struct pg_cfg_policy *p, unsigned int off,
+		      unsigned int len)
+{
+	unsigned int i;
+
+	if ((len != 1 && len != 2 && len != 4) || off % len ||
+	    p->size > PG_CFG_SPACE_EXP_SIZE || off >= p->size ||
+	    len > p->size - off)
+		return true;
+	for (i = 0; i < len; i++)
+		if (p->wmask[off + i] != 0xff)
+			return true;
+	return false;
+}
+
+/**
  * pg_cfg_suggest() - the narrowest grant that would allow a denied write
  * @off: the write's first byte
  * @len: its length, 1, 2 or 4

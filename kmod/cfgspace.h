@@ -91,6 +91,8 @@ int pg_cfg_build(struct pg_cfg_policy *p, const u8 *cfg, unsigned int size,
 
 u32 pg_cfg_denied(const struct pg_cfg_policy *p, unsigned int off,
 		  unsigned int len, u32 val, u32 cur);
+bool pg_cfg_needs_cur(const struct pg_cfg_policy *p, unsigned int off,
+		      unsigned int len);
 
 void pg_cfg_suggest(unsigned int off, unsigned int len, u32 denied,
 		    struct pg_cfg_grant *g);

@@ -1067,19 +1067,23 @@ bool pg_custody_cfg_guarded(struct pci_dev *pdev)
 /**
  * pg_custody_cfg_judge() - judge a config write from user space to @pdev
  * @pdev: the device
- * @w: the write, split into registers as the PCI core writes them, each
- *	with the register's current value
+ * @w: the write, split into registers as the PCI core writes them
  * @n: how many
+ * @have_cur: each register of @w has its current value in @cur. Without
+ *	them, a write to registers the policy opens entirely is judged all
+ *	the same (their value does not matter), and any other asks for them
  *
  * All or nothing: one refused register refuses the whole write. A refusal
  * is counted, kept among the latest, logged and sent as a CFG_DENIED
  * event (both rate-limited; the counter is not).
  *
  * Return: 0 when the write may go ahead, -EPERM when it is refused,
- * -ENOENT when @pdev is not in custody (the PCI core's rules apply).
+ * -ENOENT when @pdev is not in custody (the PCI core's rules apply),
+ * -EAGAIN when the judgement needs the current values (only without
+ * @have_cur; nothing is counted then).
  */
 int pg_custody_cfg_judge(struct pci_dev *pdev, const struct pg_cfg_write *w,
-			 unsigned int n)
+			 unsigned int n, bool have_cur)
 {
 	struct pg_cfg_denial d = { };
 	struct pg_cfg_grant g;
@@ -1095,6 +1099,12 @@ int pg_custody_cfg_judge(struct pci_dev *pdev, const struct pg_cfg_write *w,
 	if (!c) {
 		spin_unlock_irqrestore(&pg_custody_lock, flags);
 		return -ENOENT;
+	}
+	for (i = 0; !have_cur && c->cfg && i < n; i++) {
+		if (pg_cfg_needs_cur(c->cfg, w[i].offset, w[i].len)) {
+			spin_unlock_irqrestore(&pg_custody_lock, flags);
+			return -EAGAIN;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		denied = c->cfg ? pg_cfg_denied(c->cfg, w[i].offset, w[i].len,

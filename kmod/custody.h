@@ -55,7 +55,8 @@ struct pg_assign {
  * @offset: its first byte
  * @len: 1, 2 or 4, as the PCI core splits writes
  * @value: the value written
- * @cur: the register's value before the write
+ * @cur: the register's value before the write, when the judgement needs
+ *	it (pg_custody_cfg_judge())
  */
 struct pg_cfg_write {
 	u16 offset;
@@ -91,7 +92,7 @@ int pg_custody_detach(struct pg_target *t, unsigned int n,
 
 bool pg_custody_cfg_guarded(struct pci_dev *pdev);
 int pg_custody_cfg_judge(struct pci_dev *pdev, const struct pg_cfg_write *w,
-			 unsigned int n);
+			 unsigned int n, bool have_cur);
 int pg_custody_violation(struct pci_dev *pdev, const char *what,
 			 struct netlink_ext_ack *extack);
 

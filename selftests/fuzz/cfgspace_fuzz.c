@@ -107,6 +107,10 @@ static void check_write(const u8 *cfg, unsigned int size, unsigned int flags,
 	struct pg_cfg_grant g[PG_CFG_MAX_GRANTS + 1];
 
 	d = pg_cfg_denied(p, op->off, op->len, op->a, op->b);
+	/* Judged without the register's value only where it cannot matter. */
+	if (!pg_cfg_needs_cur(p, op->off, op->len))
+		CHECK(d == 0 && access_ok(op->off, op->len, size) &&
+		      gather(p->wmask, op->off, op->len) == all_bits(op->len));
 	if (!access_ok(op->off, op->len, size)) {
 		CHECK(d == (op->len == 1 || op->len == 2 || op->len == 4 ?
 			    all_bits(op->len) : 0xffffffff));

@@ -544,6 +544,57 @@ TEST_F(cfg, permissive_opens_everything_but_keeps_rw1c)
 	EXPECT_EQ(0xffffffffU, pg_cfg_denied(self->p, 0x02, 4, 0, 0));
 }
 
+/* A register the policy opens entirely is judged without its value. */
+TEST_F(cfg, needs_cur_only_for_registers_not_entirely_open)
+{
+	const struct pg_cfg_grant g[] = { { 0x40, 4, 0xffffffff },
+					  { 0x48, 2, 0x00ff } };
+
+	ASSERT_EQ(0, build(self, PG_CFG_SPACE_EXP_SIZE, 0, NULL, 0));
+	EXPECT_FALSE(pg_cfg_needs_cur(self->p, 0x0c, 1));	/* cache line */
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x0d, 1));	/* latency */
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x0c, 4));
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x04, 2));	/* command */
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x10, 4));	/* BAR0 */
+	/* Malformed or outside: the slow path, which refuses them. */
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x0c, 3));
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x0d, 2));
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x1000, 1));
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0xfffffffc, 4));
+
+	header(self->cfg256, PG_CFG_SPACE_SIZE, 0, 0);
+	ASSERT_EQ(0, build(self, PG_CFG_SPACE_SIZE, 0, g, 2));
+	EXPECT_FALSE(pg_cfg_needs_cur(self->p, 0x40, 4));
+	EXPECT_FALSE(pg_cfg_needs_cur(self->p, 0x42, 2));
+	EXPECT_FALSE(pg_cfg_needs_cur(self->p, 0x48, 1));
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x48, 2));	/* mask 0x00ff */
+	EXPECT_TRUE(pg_cfg_needs_cur(self->p, 0x44, 4));
+
+	ASSERT_EQ(0, build(self, PG_CFG_SPACE_EXP_SIZE, PG_CFG_PERMISSIVE,
+			   NULL, 0));
+	EXPECT_FALSE(pg_cfg_needs_cur(self->p, 0x10, 4));
+	EXPECT_FALSE(pg_cfg_needs_cur(self->p, 0xffc, 4));
+}
+
+/* Where no value is needed, every value of every write is allowed. */
+TEST_F(cfg, no_value_needed_means_every_write_allowed)
+{
+	for (unsigned int flags = 0; flags <= PG_CFG_PERMISSIVE; flags++) {
+		ASSERT_EQ(0, build(self, PG_CFG_SPACE_EXP_SIZE, flags,
+				   NULL, 0));
+		for (unsigned int off = 0; off < 0x100; off++) {
+			for (unsigned int len = 1; len <= 4; len *= 2) {
+				if (pg_cfg_needs_cur(self->p, off, len))
+					continue;
+				EXPECT_EQ(0U, pg_cfg_denied(self->p, off, len,
+							    ~0U, 0));
+				EXPECT_EQ(0U, pg_cfg_denied(self->p, off, len,
+							    0, ~0U));
+			}
+		}
+	}
+}
+
 /* Grants */
 
 TEST_F(cfg, grant_opens_its_register_only)

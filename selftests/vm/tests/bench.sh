@@ -132,29 +132,61 @@ check_eq "list, list_k: $RUNS samples" 0 "$fails"
 # a: pciguard assign to vfio-pci from quarantine (gate, reset, bind), and
 # the reset time the module reports; then detach (untimed in the ratio).
 # b: 1 written to the device's sysfs reset, in quarantine.
+# handoff_req: the module's part of a, the assign request alone, timed by
+# the kernel's function-graph tracer (pg_nl_dev_assign_doit, nothing below
+# it traced), ÷ the same b. exec: the CLI's process start on its own
+# (pciguard --help), for the record.
+TR=/sys/kernel/tracing
+[ -e $TR/trace ] || mount -t tracefs nodev $TR 2>/dev/null
+tracing=0
+if echo pg_nl_dev_assign_doit >$TR/set_graph_function 2>/dev/null &&
+	echo 1 >$TR/max_graph_depth && echo function_graph >$TR/current_tracer; then
+	echo 0 >$TR/tracing_on
+	tracing=1
+else
+	diag "no function-graph tracer: handoff_req not measured"
+fi
+# req_ns: the traced assign request's time in ns, from the trace.
+req_ns() {
+	sed -n 's/.* \([0-9][0-9]*\)\.\([0-9]\)[0-9]* us .*pg_nl_dev_assign_doit.*/\1\200/p' \
+		$TR/trace | tail -n 1
+}
 fails=0
 pciguard hide $HD >/dev/null || fails=$((fails + 1))
 # The first assign loads vfio-pci.
 pciguard assign bench $HD -o backend=vfio-pci >/dev/null &&
 	pciguard detach $HD >/dev/null || fails=$((fails + 1))
 for i in $(seq "$RUNS"); do
+	req=
 	for s in $(order "$i"); do
 		if [ "$s" = a ]; then
+			[ $tracing = 0 ] || { echo >$TR/trace; echo 1 >$TR/tracing_on; }
 			t_a=$(bench run -o /tmp/bench-assign pciguard assign bench \
 				$HD -o backend=vfio-pci) || fails=$((fails + 1))
+			if [ $tracing = 1 ]; then
+				echo 0 >$TR/tracing_on
+				req=$(req_ns)
+				[ -n "$req" ] || { fails=$((fails + 1)); cat $TR/trace; }
+			fi
 			k=$(sed -n 's/.*(reset flr ok in \([0-9]*\) ms)$/\1/p' \
 				/tmp/bench-assign)
 			[ -n "$k" ] || { fails=$((fails + 1)); cat /tmp/bench-assign; }
 			[ "$(pci_driver $HD)" = vfio-pci ] || fails=$((fails + 1))
 			t_d=$(bench run pciguard detach $HD) || fails=$((fails + 1))
+			t_x=$(bench run pciguard --help) || fails=$((fails + 1))
 		else
 			in_custody $HD || fails=$((fails + 1))
 			t_b=$(bench write $SYS/$HD/reset 1) || fails=$((fails + 1))
 		fi
 	done
-	emit handoff "$i" "$t_a" "$t_b" "kreset_ms=$k detach=$t_d"
+	emit handoff "$i" "$t_a" "$t_b" "kreset_ms=$k detach=$t_d exec=$t_x"
+	[ -z "$req" ] || emit handoff_req "$i" "$req" "$t_b"
 done
 check_eq "handoff: $RUNS samples" 0 "$fails"
+if [ $tracing = 1 ]; then
+	echo nop >$TR/current_tracer
+	echo >$TR/set_graph_function
+fi
 pciguard release --to-host $HD >/dev/null
 
 # --- restore of all vs restore of one -----------------------------------

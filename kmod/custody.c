@@ -38,9 +38,13 @@
  *    the driver and PCI cores take them), their entries under
  *    pg_custody_lock, and its own slots of the operation's arrays.
  *  - pg_custody_lock protects pg_custody_list and every field of every
- *    entry. The rebind watch and the config-write guard take it from a
- *    kprobe, so interrupts are off while it is held and nothing under it
- *    sleeps. Only a driver's dynids.lock and pg_event_lock nest inside it.
+ *    entry. The rebind watch takes it from a kprobe, so interrupts are off
+ *    while it is held and nothing under it sleeps. The config-write
+ *    guard's lookup takes no lock (its kprobe may run as NMI): the list is
+ *    changed with the _rcu list operations, entries are freed after a
+ *    grace period, and @pdev is written with WRITE_ONCE(), so an RCU
+ *    reader may compare it (pg_custody_cfg_guarded()). Only a driver's
+ *    dynids.lock and pg_event_lock nest inside it.
  *    The bus notifier sets and clears an entry's @pdev under it alone,
  *    without the mutex, when a device comes and goes: a device can leave
  *    the bus at any point of an operation. So an operation under the mutex
@@ -96,6 +100,7 @@
  * @cfg_rs: limits CFG_DENIED events and their log lines (the counter is
  *	not limited)
  * @info: the facts reported for the device
+ * @rcu: frees the entry after the config-write guard's lockless lookups
  */
 struct pg_custody {
 	struct list_head node;
@@ -110,6 +115,7 @@ struct pg_custody {
 	struct pg_cfg_policy *cfg;
 	struct ratelimit_state cfg_rs;
 	struct pg_custody_info info;
+	struct rcu_head rcu;
 };
 
 static DEFINE_MUTEX(pg_custody_mutex);
@@ -198,12 +204,17 @@ static struct pg_custody *pg_custody_new(const struct pg_bdf *bdf,
 	return c;
 }
 
-/* Free an entry that is off the list. */
+/*
+ * Free an entry that is off the list. The config-write guard may still be
+ * looking at it without a lock (pg_custody_cfg_guarded()): the entry
+ * itself goes after an RCU grace period; the guard reads only its list
+ * linkage and compares its @pdev, never follows it.
+ */
 static void pg_custody_free(struct pg_custody *c)
 {
 	kvfree(c->cfg);
 	pci_dev_put(c->pdev);
-	kfree(c);
+	kfree_rcu(c, rcu);
 	module_put(THIS_MODULE);
 }
 
@@ -318,7 +329,7 @@ static void pg_give_back(struct pg_custody *c, struct pci_dev *pdev,
 	}
 
 	spin_lock_irqsave(&pg_custody_lock, flags);
-	list_del(&c->node);
+	list_del_rcu(&c->node);
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
 }
 
@@ -808,11 +819,11 @@ void pg_custody_dev_added(struct pci_dev *pdev)
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c = pg_find_bdf(&bdf);
 	if (c && !c->pdev) {
-		c->pdev = pci_dev_get(pdev);
+		WRITE_ONCE(c->pdev, pci_dev_get(pdev));
 		pin = true;
 	} else if (!c && new) {
 		new->pdev = pci_dev_get(pdev);
-		list_add_tail(&new->node, &pg_custody_list);
+		list_add_tail_rcu(&new->node, &pg_custody_list);
 		new = NULL;
 		pin = true;
 	}
@@ -862,7 +873,7 @@ void pg_custody_dev_removed(struct pci_dev *pdev)
 	spin_lock_irqsave(&pg_custody_lock, flags);
 	c = pg_find_pdev(pdev);
 	if (c) {
-		c->pdev = NULL;
+		WRITE_ONCE(c->pdev, NULL);
 		c->gone = false;
 		c->reclaim = false;
 		/* The guest lost it; it comes back to quarantine. */
@@ -1049,18 +1060,25 @@ int pg_custody_absent_get(const struct pg_bdf *bdf, struct pg_devinfo *info)
  * pg_custody_cfg_guarded() - are @pdev's config writes judged by pciguard?
  * @pdev: the device
  *
- * Any context: the config-write guard asks from a kprobe.
+ * Any context, NMI included: the config-write guard asks from a kprobe,
+ * which on a kernel without kprobes on ftrace is a breakpoint handled as
+ * NMI. So no lock: an RCU walk of the list, comparing pointers only.
  *
  * Return: true when @pdev is in custody.
  */
 bool pg_custody_cfg_guarded(struct pci_dev *pdev)
 {
-	unsigned long flags;
-	bool ret;
+	struct pg_custody *c;
+	bool ret = false;
 
-	spin_lock_irqsave(&pg_custody_lock, flags);
-	ret = !!pg_find_pdev(pdev);
-	spin_unlock_irqrestore(&pg_custody_lock, flags);
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &pg_custody_list, node) {
+		if (READ_ONCE(c->pdev) == pdev) {
+			ret = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
 	return ret;
 }
 
@@ -1253,7 +1271,7 @@ static int pg_hide_locked(struct pg_target *t, unsigned int n, bool force,
 		if (!new[i])
 			continue;
 		spin_lock_irqsave(&pg_custody_lock, flags);
-		list_add_tail(&new[i]->node, &pg_custody_list);
+		list_add_tail_rcu(&new[i]->node, &pg_custody_list);
 		spin_unlock_irqrestore(&pg_custody_lock, flags);
 		par->pdev[i] = t[i].pdev;
 	}
@@ -1559,7 +1577,7 @@ int pg_custody_release(struct pg_target *t, unsigned int n, bool force,
 		} else {
 			bound[0] = '\0';
 			spin_lock_irqsave(&pg_custody_lock, flags);
-			list_del(&c[i]->node);
+			list_del_rcu(&c[i]->node);
 			spin_unlock_irqrestore(&pg_custody_lock, flags);
 			pg_bus_changed();	/* dumps list absent entries */
 		}
@@ -2171,7 +2189,7 @@ static bool pg_claim_entry(struct pci_dev *pdev, const struct pg_bdf *bdf)
 	c->pdev = pci_dev_get(pdev);
 	pg_bound_driver(pdev, c->info.orig_driver, sizeof(c->info.orig_driver));
 	spin_lock_irqsave(&pg_custody_lock, flags);
-	list_add_tail(&c->node, &pg_custody_list);
+	list_add_tail_rcu(&c->node, &pg_custody_list);
 	spin_unlock_irqrestore(&pg_custody_lock, flags);
 	return true;
 }

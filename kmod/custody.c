@@ -347,12 +347,21 @@ static int pg_reset(struct pci_dev *pdev, enum pg_reset_how how, u32 *msecs)
 	u16 vendor;
 	int ret;
 
-	if (how == PG_RESET_LOCKED)
+	if (how == PG_RESET_LOCKED) {
 		ret = pci_reset_function_locked(pdev);
-	else if (how == PG_RESET_BUS)
+	} else if (how == PG_RESET_BUS) {
+		/*
+		 * pci_reset_bus() locks the devices on the bus by walking its
+		 * list and unlocks them by walking it again; a device removed
+		 * in between is left locked for good (a later release waits
+		 * on it forever). Hot removal holds this lock: keep it out.
+		 */
+		pci_lock_rescan_remove();
 		ret = pci_reset_bus(pdev);
-	else
+		pci_unlock_rescan_remove();
+	} else {
 		ret = pci_reset_function(pdev);
+	}
 	if (!ret) {
 		pci_read_config_word(pdev, PCI_VENDOR_ID, &vendor);
 		if (vendor == 0xffff)

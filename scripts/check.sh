@@ -48,7 +48,7 @@ else
 	stage lint scripts/tap-run.sh lint scripts/lint.sh
 	stage install scripts/tap-run.sh install "make -s check-install"
 	stage deb rig_stage deb check-deb 2
-	stage vm rig_stage vm vmtest 7
+	stage vm rig_stage vm vmtest 8
 	stage xen rig_stage xen check-xen 2
 fi
 

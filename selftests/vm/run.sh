@@ -84,8 +84,12 @@ rig_load_topology
 # cpu_hotplug_lock, which closes a cycle with VT-d's interrupt remapping
 # that lockdep reports at boot, before any pciguard code runs; lockdep then
 # turns itself off for the rest of the boot.  With INTx the probe takes no
-# MSI lock and lockdep stays on for the suite.
+# MSI lock and lockdep stays on for the suite.  rig.virtio_net_intx=1
+# tells the tests, so that a virtio-net hot-added again (hotplug.sh) comes
+# back as it was booted.
+intx_append=
 if [ "${RIG_VIRTIO_NET_INTX:-0}" = 1 ]; then
+	intx_append=" rig.virtio_net_intx=1"
 	for i in "${!TOPO_QEMU_ARGS[@]}"; do
 		case ${TOPO_QEMU_ARGS[$i]} in
 		virtio-net-pci,*) TOPO_QEMU_ARGS[i]=${TOPO_QEMU_ARGS[$i]},vectors=0 ;;
@@ -192,7 +196,7 @@ rig_post_boot() {
 HMP_DIR=$BUILD_DIR
 [ ${#HMP_DIR} -lt 90 ] || HMP_DIR=$(mktemp -d /tmp/rig-hmp.XXXXXX)
 RIG_HMP_SOCK=$HMP_DIR/hmp.sock
-cmdline="console=ttyS0 no_timer_check $TOPO_APPEND panic=-1 oops=panic unknown_nmi_panic panic_print=0x49$disk_append$monitor_append$(rig_cmdline)"
+cmdline="console=ttyS0 no_timer_check $TOPO_APPEND panic=-1 oops=panic unknown_nmi_panic panic_print=0x49$disk_append$monitor_append$intx_append$(rig_cmdline)"
 rig_boot_again "$KVER" "$QEMU" -accel tcg -M "$TOPO_MACHINE" -m "$TOPO_MEM" \
 	-smp "$TOPO_SMP" -nodefaults -no-reboot -display none \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \

@@ -125,6 +125,15 @@ void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info)
 	pg_devinfo_reset_methods(pdev, info);
 	device_unlock(&pdev->dev);
 
+	/*
+	 * Hot removal takes the device out of its IOMMU group and drops the
+	 * group's reference before it clears dev->iommu_group: a look-up in
+	 * between takes a reference on a group being freed (refcount_t
+	 * "addition on 0", seen in hotplug.sh's dumps). Removal runs under
+	 * the rescan/remove lock; so does this look-up. Callers hold no
+	 * device lock (removal takes them under it).
+	 */
+	pci_lock_rescan_remove();
 	group = iommu_group_get(&pdev->dev);
 	if (group) {
 		info->iommu_group = iommu_group_id(group);
@@ -132,6 +141,7 @@ void pg_devinfo_get(struct pci_dev *pdev, struct pg_devinfo *info)
 	} else {
 		info->iommu_group = -1;
 	}
+	pci_unlock_rescan_remove();
 
 	parent = pdev->bus->self;
 	if (parent) {
